@@ -1,0 +1,3 @@
+# clang++ 14 with -Werror, every test.
+set -euo pipefail
+cmake --workflow --preset clang

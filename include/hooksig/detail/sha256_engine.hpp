@@ -1,0 +1,112 @@
+// hooksig — webhook signing and verification. MIT License.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include <botan/compiler.h>
+#include <botan/secmem.h>
+// Botan 2 marks sha2_32.h "internal in the future" with a #pragma warning that
+// -Werror turns into an error in every user's build. hooksig needs its public
+// SHA_256::compress_digest, so it silences that one marker for this include only.
+#pragma push_macro("BOTAN_FUTURE_INTERNAL_HEADER")
+#undef BOTAN_FUTURE_INTERNAL_HEADER
+#define BOTAN_FUTURE_INTERNAL_HEADER(hdr)
+#include <botan/sha2_32.h>
+#pragma pop_macro("BOTAN_FUTURE_INTERNAL_HEADER")
+
+#include "../ct.hpp"
+
+namespace hooksig::detail {
+
+/// SHA-256 chaining values and block geometry.
+inline constexpr std::size_t sha256_block_size = 64;
+inline constexpr std::size_t sha256_digest_size = 32;
+inline constexpr std::uint32_t sha256_iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+/// A SHA-256 chaining state in zeroizing memory (the type Botan's compression
+/// function takes). Allocates once at construction.
+using sha256_state = Botan::secure_vector<std::uint32_t>;
+
+/// SHA-256 message processing over a caller-owned chaining state, using Botan's
+/// compression function (SHA-NI / BMI2 where the CPU has them). It lets HMAC
+/// start from precomputed keyed states, so each message costs only its own
+/// blocks. Never allocates.
+class sha256_engine {
+public:
+    /// Continues from `state`, which has already absorbed `absorbed` bytes
+    /// (a multiple of the block size).
+    sha256_engine(sha256_state& state, std::uint64_t absorbed) noexcept : state_(state), total_(absorbed) {}
+    sha256_engine(const sha256_engine&) = delete;
+    sha256_engine& operator=(const sha256_engine&) = delete;
+    ~sha256_engine() { ct::wipe(block_, sizeof block_); }
+
+    /// Absorbs `size` bytes.
+    void update(const std::uint8_t* data, std::size_t size) noexcept {
+        total_ += size;
+        if (buffered_ != 0) {
+            const std::size_t take = size < sha256_block_size - buffered_ ? size : sha256_block_size - buffered_;
+            std::memcpy(block_ + buffered_, data, take);
+            buffered_ += take;
+            data += take;
+            size -= take;
+            if (buffered_ < sha256_block_size) return;
+            Botan::SHA_256::compress_digest(state_, block_, 1);
+            buffered_ = 0;
+        }
+        if (const std::size_t blocks = size / sha256_block_size; blocks != 0) {
+            Botan::SHA_256::compress_digest(state_, data, blocks);
+            data += blocks * sha256_block_size;
+            size -= blocks * sha256_block_size;
+        }
+        if (size != 0) {
+            std::memcpy(block_, data, size);
+            buffered_ = size;
+        }
+    }
+
+    /// Absorbs the bytes of a string view (raw bytes, any content).
+    void update(std::string_view bytes) noexcept {
+        update(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    }
+
+    /// Pads, compresses the final block(s) and writes the 32-byte digest.
+    void finish(std::uint8_t out[sha256_digest_size]) noexcept {
+        const std::uint64_t bits = total_ * 8;
+        block_[buffered_++] = 0x80;
+        if (buffered_ > sha256_block_size - 8) {
+            std::memset(block_ + buffered_, 0, sha256_block_size - buffered_);
+            Botan::SHA_256::compress_digest(state_, block_, 1);
+            buffered_ = 0;
+        }
+        std::memset(block_ + buffered_, 0, sha256_block_size - 8 - buffered_);
+        for (int i = 0; i < 8; ++i) block_[sha256_block_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+        Botan::SHA_256::compress_digest(state_, block_, 1);
+        buffered_ = 0;
+        for (std::size_t i = 0; i < 8; ++i) {
+            out[4 * i] = static_cast<std::uint8_t>(state_[i] >> 24);
+            out[4 * i + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
+            out[4 * i + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
+            out[4 * i + 3] = static_cast<std::uint8_t>(state_[i]);
+        }
+    }
+
+private:
+    sha256_state& state_;
+    std::uint64_t total_;
+    std::size_t buffered_ = 0;
+    std::uint8_t block_[sha256_block_size];
+};
+
+/// A per-thread working state for one-shot MACs, so the hot path never
+/// allocates after a thread's first call. Zeroized at thread exit by the
+/// secure allocator; callers wipe what they leave in it.
+inline sha256_state& thread_scratch_state() {
+    thread_local sha256_state state(8);
+    return state;
+}
+
+} // namespace hooksig::detail

@@ -1,0 +1,32 @@
+// hooksig — webhook signing and verification. MIT License.
+#pragma once
+
+/// Umbrella header: everything hooksig offers.
+///
+///   version.hpp      HOOKSIG_VERSION_*
+///   error.hpp        hooksig::errc, its error category, hooksig::error
+///   ct.hpp           constant-time compare, wipe, valgrind markers
+///   encoding.hpp     strict base64 and hex
+///   secret.hpp       whsec_ and text secrets: generate, parse, redact
+///   hmac.hpp         HMAC-SHA256 with prepared key states
+///   clock.hpp        wall_clock, fixed_clock
+///   timestamp.hpp    timestamp parsing and the freshness window
+///   headers.hpp      case-insensitive lookup over any header container
+///   scheme.hpp       the wire-scheme interface and its shared types
+///   verifier.hpp     receiving: verifier<Scheme, Clock>
+///   signer.hpp       sending: signer<Scheme, Clock>
+///   schemes/         standard_webhooks (Svix), and the providers' schemes
+
+#include "version.hpp"
+#include "error.hpp"
+#include "ct.hpp"
+#include "encoding.hpp"
+#include "secret.hpp"
+#include "hmac.hpp"
+#include "clock.hpp"
+#include "timestamp.hpp"
+#include "headers.hpp"
+#include "scheme.hpp"
+#include "verifier.hpp"
+#include "signer.hpp"
+#include "schemes/standard_webhooks.hpp"

@@ -1,0 +1,103 @@
+// hooksig — webhook signing and verification. MIT License.
+#pragma once
+
+/// Standard Webhooks (standardwebhooks.com) and Svix, its origin.
+///
+/// Headers: `webhook-id`, `webhook-timestamp`, `webhook-signature` (the `svix-`
+/// names are accepted as aliases when the `webhook-` ones are absent).
+/// Signed content: `{id}.{timestamp}.{body}`; key: the base64-decoded `whsec_`
+/// secret; signature header: space-separated `v1,<base64>` entries, any of
+/// which may match; other versions (`v1a`, `v2`) are ignored.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "../encoding.hpp"
+#include "../error.hpp"
+#include "../headers.hpp"
+#include "../scheme.hpp"
+#include "../secret.hpp"
+#include "../timestamp.hpp"
+
+namespace hooksig {
+
+/// The Standard Webhooks / Svix wire scheme (see scheme.hpp for the interface).
+struct standard_webhooks {
+    /// Longest `webhook-signature` value read (about 120 signatures' worth).
+    static constexpr std::size_t signature_header_max_size = 8192;
+
+    /// "standard".
+    std::string_view name() const noexcept { return "standard"; }
+    /// Parses a `whsec_` secret (see secret::parse).
+    std::error_code make_secret(std::string_view text, secret& out) const noexcept { return secret::parse(text, out); }
+    /// The id is signed.
+    bool signs_id() const noexcept { return true; }
+    /// The timestamp is signed.
+    bool signs_timestamp() const noexcept { return true; }
+    /// The header carries a list.
+    std::size_t signatures_per_delivery() const noexcept { return max_signatures; }
+
+    /// Reads the three headers. Errors: missing_header (any of the three absent),
+    /// malformed_header (repeated, empty, or with control / non-ASCII bytes),
+    /// header_too_large, invalid_timestamp, too_many_signatures.
+    template <class Headers>
+    std::error_code parse(const Headers& headers, delivery& out) const noexcept {
+        static constexpr std::string_view names[] = {"webhook-id",  "webhook-timestamp",  "webhook-signature",
+                                                     "svix-id",     "svix-timestamp",     "svix-signature"};
+        const header_matches<6> found = find_headers(headers, names);
+        std::string_view value[3];
+        for (std::size_t i = 0; i < 3; ++i) {
+            const std::size_t pick = found.count[i] != 0 ? i : i + 3;
+            if (found.count[pick] == 0) return errc::missing_header;
+            if (found.count[pick] > 1) return errc::malformed_header;
+            value[i] = found.value[pick];
+        }
+        const std::string_view id = value[0], timestamp = value[1], signature = value[2];
+
+        if (id.size() > message_id_max_size) return errc::header_too_large;
+        if (!is_valid_message_id(id)) return errc::malformed_header;
+        if (const std::error_code bad = parse_timestamp(timestamp, out.timestamp)) return bad;
+        if (signature.size() > signature_header_max_size) return errc::header_too_large;
+        if (signature.empty() || !is_visible_ascii(signature)) return errc::malformed_header;
+
+        out.id = id;
+        out.timestamp_text = timestamp;
+        out.has_timestamp = true;
+        std::size_t entries = 0;
+        for (std::size_t pos = 0; pos < signature.size();) {
+            std::size_t end = signature.find(' ', pos);
+            if (end == std::string_view::npos) end = signature.size();
+            const std::string_view entry = signature.substr(pos, end - pos);
+            pos = end + 1;
+            if (entry.empty()) continue;
+            if (++entries > max_signatures) return errc::too_many_signatures;
+            if (entry.size() > 3 && entry.substr(0, 3) == "v1,")
+                out.signatures.add_encoded(entry.substr(3), [](auto&&... a) { return base64_decode(a...); });
+        }
+        return {};
+    }
+
+    /// Calls f(id, ".", timestamp, ".", body).
+    template <class F>
+    void signed_content(const delivery& d, std::string_view body, F&& f) const noexcept {
+        f(d.id, std::string_view("."), d.timestamp_text, std::string_view("."), body);
+    }
+
+    /// `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<b64> [v1,<b64> ...]`.
+    std::vector<header> format(const delivery& d, const signature_list& macs) const {
+        std::string list;
+        for (std::size_t i = 0; i < macs.size; ++i) {
+            if (i != 0) list += ' ';
+            list += "v1,";
+            list += base64_encode(macs.mac[i], mac_size);
+        }
+        return {{"webhook-id", std::string(d.id)},
+                {"webhook-timestamp", std::string(d.timestamp_text)},
+                {"webhook-signature", std::move(list)}};
+    }
+};
+
+} // namespace hooksig

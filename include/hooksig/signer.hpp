@@ -1,0 +1,115 @@
+// hooksig — webhook signing and verification. MIT License.
+#pragma once
+
+/// Sending side: sign a raw body for one wire scheme under one or more keys.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <botan/system_rng.h>
+
+#include "clock.hpp"
+#include "ct.hpp"
+#include "encoding.hpp"
+#include "error.hpp"
+#include "headers.hpp"
+#include "hmac.hpp"
+#include "scheme.hpp"
+#include "secret.hpp"
+#include "timestamp.hpp"
+
+namespace hooksig {
+
+/// Per-delivery choices a sender may make; everything is optional.
+struct sign_options {
+    /// Message id (schemes that sign one). Empty: generate `msg_` + 32 random hex digits.
+    std::string id;
+    /// Timestamp to sign (schemes that sign one). Empty: the signer's clock.
+    std::optional<unix_seconds> timestamp;
+};
+
+/// Makes a fresh message id: `msg_` + 32 hex digits (128 bits) from the OS RNG.
+/// @return errc::rng_failure when the OS random generator fails.
+[[nodiscard]] inline std::error_code generate_message_id(std::string& out) noexcept {
+    try {
+        std::uint8_t random[16];
+        Botan::system_rng().randomize(random, sizeof random);
+        out = "msg_" + hex_encode(random, sizeof random);
+        return {};
+    } catch (...) {
+        return errc::rng_failure;
+    }
+}
+
+/// Signs deliveries of one wire scheme. With several keys (a rotation's grace
+/// period) schemes that carry several signatures get one per key, primary
+/// first; schemes with room for one use the first key.
+template <class Scheme, class Clock = wall_clock>
+class signer {
+public:
+    /// Prepares the keys. Throws hooksig::error(errc::no_keys) when `secrets` is
+    /// empty or holds an empty secret.
+    explicit signer(const std::vector<secret>& secrets, Scheme scheme = {}, Clock clock = {})
+        : scheme_(std::move(scheme)), clock_(std::move(clock)) {
+        if (secrets.empty()) throw error(errc::no_keys);
+        keys_.reserve(secrets.size());
+        for (const secret& s : secrets) {
+            if (s.empty()) throw error(errc::no_keys);
+            keys_.emplace_back(s.key_data(), s.key_size());
+        }
+    }
+
+    /// Signs `body` (raw bytes) and writes the headers to send.
+    /// @return errc::invalid_argument for an unusable id or timestamp, errc::rng_failure.
+    [[nodiscard]] std::error_code sign(std::string_view body, const sign_options& options,
+                                       std::vector<header>& out) const {
+        std::string id, timestamp_text;
+        delivery d;
+        if (scheme_.signs_id()) {
+            if (options.id.empty()) {
+                if (const auto failed = generate_message_id(id)) return failed;
+            } else {
+                if (!is_valid_message_id(options.id)) return errc::invalid_argument;
+                id = options.id;
+            }
+            d.id = id;
+        }
+        if (scheme_.signs_timestamp()) {
+            d.timestamp = options.timestamp ? *options.timestamp : clock_.now();
+            if (const auto failed = format_timestamp(d.timestamp, timestamp_text)) return failed;
+            d.timestamp_text = timestamp_text;
+            d.has_timestamp = true;
+        }
+        std::size_t count = keys_.size();
+        if (count > scheme_.signatures_per_delivery()) count = scheme_.signatures_per_delivery();
+        if (count > max_signatures) count = max_signatures;
+        for (std::size_t k = 0; k < count; ++k)
+            scheme_.signed_content(d, body, [&](const auto&... parts) { keys_[k].mac(d.signatures.mac[k], parts...); });
+        d.signatures.size = count;
+        out = scheme_.format(d, d.signatures);
+        ct::wipe(d.signatures.mac, sizeof d.signatures.mac);
+        return {};
+    }
+
+    /// Throwing form of sign(), for code that prefers exceptions.
+    std::vector<header> sign(std::string_view body, const sign_options& options = {}) const {
+        std::vector<header> out;
+        detail::throw_if(sign(body, options, out));
+        return out;
+    }
+
+    /// The scheme this signer writes.
+    const Scheme& scheme() const noexcept { return scheme_; }
+
+private:
+    Scheme scheme_;
+    Clock clock_;
+    std::vector<hmac_key> keys_;
+};
+
+} // namespace hooksig

@@ -1,0 +1,150 @@
+// hooksig — webhook signing and verification. MIT License.
+#pragma once
+
+/// Receiving side: verify a delivery's headers and raw body under one or more
+/// keys, for any wire scheme.
+
+#include <chrono>
+#include <cstddef>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "clock.hpp"
+#include "ct.hpp"
+#include "error.hpp"
+#include "hmac.hpp"
+#include "scheme.hpp"
+#include "secret.hpp"
+#include "timestamp.hpp"
+
+namespace hooksig {
+
+/// Verification policy, set once per verifier.
+struct verify_options {
+    /// How far a delivery's timestamp may be from now, past or future.
+    /// Default 300 s, as Standard Webhooks, Svix, Stripe and Slack use.
+    /// Ignored by schemes without a timestamp.
+    std::chrono::seconds tolerance{300};
+};
+
+/// The outcome of one verification.
+struct verify_result {
+    /// Empty on success; otherwise a hooksig::errc to switch on.
+    std::error_code error = errc::no_matching_signature;
+    /// Index of the key that matched (in the order keys were given), on success.
+    std::size_t key_index = static_cast<std::size_t>(-1);
+    /// The delivery's timestamp, when the scheme has one and it parsed.
+    unix_seconds timestamp = 0;
+
+    /// True when the delivery verified.
+    explicit operator bool() const noexcept { return !error; }
+};
+
+namespace detail {
+
+/// The verification algorithm every verifier and keyring shares. `key_at(i,
+/// timestamp)` returns the i-th key (primary first) or nullptr when that key is
+/// not active for this delivery. Success is set in exactly one place, after
+/// the constant-time comparison. Never throws, never allocates.
+template <class Scheme, class Headers, class KeyAt>
+verify_result verify_delivery(const Scheme& scheme, const Headers& headers, std::string_view body, unix_seconds now,
+                              std::chrono::seconds tolerance, std::size_t key_count, KeyAt&& key_at) noexcept {
+    verify_result result;
+    delivery d;
+    if (const std::error_code parsed = scheme.parse(headers, d)) {
+        result.error = parsed;
+        return result;
+    }
+    unix_seconds delivered_at = now;
+    if (d.has_timestamp) {
+        result.timestamp = d.timestamp;
+        delivered_at = d.timestamp;
+        if (const std::error_code fresh = check_timestamp(d.timestamp, now, tolerance)) {
+            result.error = fresh;
+            return result;
+        }
+    }
+    if (d.signatures.size == 0) {
+        result.error = errc::no_matching_signature;
+        return result;
+    }
+    bool any_active = false;
+    std::uint8_t expected[mac_size];
+    for (std::size_t k = 0; k < key_count; ++k) {
+        const hmac_key* key = key_at(k, delivered_at);
+        if (key == nullptr) continue;
+        any_active = true;
+        scheme.signed_content(d, body, [&](const auto&... parts) { key->mac(expected, parts...); });
+        ct::poison(expected, sizeof expected);
+        // Compare against every candidate without an early exit: which entry
+        // matched is not revealed, only whether one did.
+        bool matched = false;
+        for (std::size_t s = 0; s < d.signatures.size; ++s)
+            matched |= ct::equal(expected, d.signatures.mac[s], mac_size);
+        ct::wipe(expected, sizeof expected);
+        if (ct::declassify(matched)) {
+            result.error = std::error_code();
+            result.key_index = k;
+            return result;
+        }
+    }
+    result.error = any_active ? errc::no_matching_signature : errc::no_active_key;
+    return result;
+}
+
+} // namespace detail
+
+/// Verifies deliveries of one wire scheme under a fixed set of keys.
+///
+/// Build once (it prepares each key's HMAC states, allocating), then call
+/// verify() from any number of threads: verify() is const, noexcept, and makes
+/// no heap allocation. Keys are tried in the order given; put the newest first.
+/// For keys that rotate over time, use hooksig::keyring.
+///
+/// @tparam Scheme a wire scheme (see scheme.hpp), e.g. standard_webhooks
+/// @tparam Clock  anything with `unix_seconds now() const`; wall_clock by default
+template <class Scheme, class Clock = wall_clock>
+class verifier {
+public:
+    /// Prepares the keys. Throws hooksig::error(errc::no_keys) when `secrets` is
+    /// empty or holds an empty secret.
+    explicit verifier(const std::vector<secret>& secrets, verify_options options = {}, Scheme scheme = {},
+                      Clock clock = {})
+        : scheme_(std::move(scheme)), clock_(std::move(clock)), options_(options) {
+        if (secrets.empty()) throw error(errc::no_keys);
+        keys_.reserve(secrets.size());
+        for (const secret& s : secrets) {
+            if (s.empty()) throw error(errc::no_keys);
+            keys_.emplace_back(s.key_data(), s.key_size());
+        }
+        (void)detail::thread_scratch_state(); // the constructing thread never allocates in verify()
+    }
+
+    /// Verifies `body` (the raw request bytes) against `headers` at the clock's now.
+    /// @return success with the matching key's index, or one of errc::missing_header,
+    ///         malformed_header, header_too_large, invalid_timestamp, timestamp_too_old,
+    ///         timestamp_too_new, too_many_signatures, no_matching_signature.
+    template <class Headers>
+    [[nodiscard]] verify_result verify(const Headers& headers, std::string_view body) const noexcept {
+        return verify(headers, body, clock_.now());
+    }
+
+    /// Verifies as if the time were `now` (Unix seconds).
+    template <class Headers>
+    [[nodiscard]] verify_result verify(const Headers& headers, std::string_view body, unix_seconds now) const noexcept {
+        return detail::verify_delivery(scheme_, headers, body, now, options_.tolerance, keys_.size(),
+                                       [this](std::size_t i, unix_seconds) { return &keys_[i]; });
+    }
+
+    /// The scheme this verifier reads.
+    const Scheme& scheme() const noexcept { return scheme_; }
+
+private:
+    Scheme scheme_;
+    Clock clock_;
+    verify_options options_;
+    std::vector<hmac_key> keys_;
+};
+
+} // namespace hooksig

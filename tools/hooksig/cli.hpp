@@ -1,0 +1,104 @@
+// hooksig command-line tool: shared plumbing for the subcommands.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <hooksig/hooksig.hpp>
+
+namespace hooksig::cli {
+
+/// Exit codes, a contract for scripts.
+enum exit_code : int {
+    exit_valid = 0,   ///< success; for verify: the delivery is valid
+    exit_invalid = 1, ///< verify: the delivery is invalid (reason on stderr)
+    exit_usage = 2,   ///< bad arguments, unreadable files, unusable secrets
+};
+
+/// Thrown for anything that should exit 2 with a message; never holds secrets.
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Parsed `--name value` options. Flags listed as repeatable may appear several
+/// times; unknown flags and missing values are usage errors.
+class options {
+public:
+    /// Parses `args` given the flags that take a value and those that do not.
+    options(const std::vector<std::string>& args, const std::vector<std::string>& valued,
+            const std::vector<std::string>& switches = {}, std::size_t max_positional = 0);
+
+    /// The value(s) of a flag, in order given.
+    const std::vector<std::string>& all(const std::string& flag) const;
+    /// True when the flag was given.
+    bool has(const std::string& flag) const { return values_.count(flag) != 0; }
+    /// The single value of a flag; usage error when given twice.
+    std::string one(const std::string& flag, const std::string& fallback = "") const;
+    /// Positional arguments.
+    const std::vector<std::string>& positional() const { return positional_; }
+
+private:
+    std::map<std::string, std::vector<std::string>> values_;
+    std::vector<std::string> positional_;
+};
+
+/// Reads a whole file (binary). Usage error when it cannot be read.
+std::string read_file(const std::string& path);
+/// Reads standard input to its end (binary).
+std::string read_stdin();
+/// The body: --body-file F, or standard input.
+std::string read_body(const options& opts);
+/// Parses canonical decimal Unix seconds (for --timestamp, --now); usage error otherwise.
+unix_seconds parse_seconds(const std::string& flag, const std::string& text);
+/// Parses `Name: value` (value without surrounding spaces, tabs or CR).
+std::pair<std::string, std::string> parse_header_line(const std::string& line);
+/// Collects --header values and --headers-file lines.
+std::vector<std::pair<std::string, std::string>> read_headers(const options& opts);
+
+/// A subcommand: `hooksig NAME ...`.
+struct command {
+    std::string name;                                         ///< the word after `hooksig`
+    std::string usage;                                        ///< one-line synopsis
+    std::function<int(const std::vector<std::string>&)> run;  ///< gets the arguments after NAME
+};
+
+/// All subcommands, registered by their translation units.
+std::vector<command>& commands();
+
+/// Registers a subcommand at static-initialisation time.
+struct register_command {
+    explicit register_command(command c) { commands().push_back(std::move(c)); }
+};
+
+/// Calls `f(scheme)` with the scheme named by --scheme (default "standard");
+/// usage error for an unknown name.
+template <class F>
+int with_scheme(const options& opts, F&& f) {
+    const std::string name = opts.one("--scheme", "standard");
+    if (name == "standard" || name == "svix") return f(standard_webhooks{});
+    throw usage_error("unknown scheme '" + name + "' (known: standard)");
+}
+
+/// Makes the scheme's secrets from --secret values; usage error naming the
+/// position (never the text) of an unusable one.
+template <class Scheme>
+std::vector<secret> secrets_from_options(const Scheme& scheme, const options& opts) {
+    std::vector<secret> out;
+    std::size_t position = 0;
+    for (const std::string& text : opts.all("--secret")) {
+        ++position;
+        secret s;
+        if (const std::error_code failed = scheme.make_secret(text, s))
+            throw usage_error("--secret #" + std::to_string(position) + ": " + failed.message());
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+} // namespace hooksig::cli

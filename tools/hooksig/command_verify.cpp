@@ -1,0 +1,42 @@
+// `hooksig verify`: exit 0 and print `valid`, or exit 1 with `invalid: <reason>` on stderr.
+#include <chrono>
+#include <cstdio>
+
+#include "cli.hpp"
+
+namespace hooksig::cli {
+namespace {
+
+int run_verify(const std::vector<std::string>& args) {
+    const options opts(args, {"--secret", "--header", "--headers-file", "--tolerance", "--now", "--body-file",
+                              "--scheme"});
+    if (opts.all("--secret").empty()) throw usage_error("give at least one --secret");
+    if (!opts.has("--header") && !opts.has("--headers-file")) throw usage_error("give --header or --headers-file");
+    return with_scheme(opts, [&](const auto& scheme) {
+        using scheme_type = std::decay_t<decltype(scheme)>;
+        verify_options policy;
+        if (opts.has("--tolerance"))
+            policy.tolerance = std::chrono::seconds(parse_seconds("--tolerance", opts.one("--tolerance")));
+        const verifier<scheme_type> check(secrets_from_options(scheme, opts), policy, scheme);
+        const auto headers = read_headers(opts);
+        const std::string body = read_body(opts);
+        const verify_result result = opts.has("--now")
+                                         ? check.verify(headers, body, parse_seconds("--now", opts.one("--now")))
+                                         : check.verify(headers, body);
+        if (!result) {
+            std::fprintf(stderr, "invalid: %s\n", result.error.message().c_str());
+            return exit_invalid;
+        }
+        std::printf("valid\n");
+        return std::fflush(stdout) == 0 ? exit_valid : exit_usage;
+    });
+}
+
+const register_command registered{
+    {"verify",
+     "verify --secret S [--secret S2 ...] --header 'Name: value' [--header ...] [--headers-file F] "
+     "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME]",
+     run_verify}};
+
+} // namespace
+} // namespace hooksig::cli
