@@ -28,6 +28,8 @@ enum class errc {
     no_keys,                 ///< a signer or verifier was given no usable key
     no_active_key,           ///< no key is active at the delivery's timestamp and now
     rng_failure,             ///< the operating system's random generator failed
+    store_unavailable,       ///< the replay store cannot be reached (connection lost, refused, timed out)
+    store_error,             ///< the replay store answered with an error (e.g. Redis OOM, NOAUTH, READONLY)
 };
 
 namespace detail {
@@ -53,6 +55,8 @@ public:
         case errc::no_keys: return "no keys";
         case errc::no_active_key: return "no active key";
         case errc::rng_failure: return "random generator failure";
+        case errc::store_unavailable: return "replay store unavailable";
+        case errc::store_error: return "replay store error";
         }
         return "unknown hooksig error";
     }
