@@ -1,0 +1,84 @@
+// Strict base64 and hex against encoding.json (RFC 4648 plus hostile cases).
+#include <catch2/catch.hpp>
+
+#include <hooksig/encoding.hpp>
+
+#include <cstring>
+#include <random>
+
+#include "test_support.hpp"
+
+using namespace hooksig;
+
+TEST_CASE("base64 and hex decoders accept exactly the canonical spellings in encoding.json", "[encoding][vectors]") {
+    const auto cases = test_support::load_vectors("encoding.json");
+    REQUIRE(cases.size() == 65);
+    std::size_t ok = 0, rejected = 0;
+    for (const auto& c : cases) {
+        const std::string input = c["input"], kind = c["kind"], expect = c["expect"];
+        INFO(kind << " case: " << c["note"].get<std::string>());
+        std::uint8_t out[256];
+        std::size_t size = 99;
+        const std::error_code decoded =
+            kind == "base64" ? base64_decode(input, out, sizeof out, size) : hex_decode(input, out, sizeof out, size);
+        if (expect == "ok") {
+            REQUIRE_FALSE(decoded);
+            CHECK(test_support::tohex(std::string(reinterpret_cast<char*>(out), size)) == c["bytes_hex"].get<std::string>());
+            // Encoding the bytes gives the input back (hex: lower case only).
+            if (kind == "base64") CHECK(base64_encode(out, size) == input);
+            else CHECK(hex_encode(out, size) == c["bytes_hex"].get<std::string>());
+            ++ok;
+        } else {
+            CHECK(decoded == errc::invalid_encoding);
+            CHECK(size == 0);
+            ++rejected;
+        }
+    }
+    CHECK(ok == 18);
+    CHECK(rejected == 47);
+}
+
+TEST_CASE("base64 round-trips every length and byte value", "[encoding]") {
+    std::mt19937 rng(7);
+    for (std::size_t n = 0; n <= 200; ++n) {
+        std::string bytes(n, '\0');
+        for (auto& b : bytes) b = static_cast<char>(rng());
+        const auto* p = reinterpret_cast<const std::uint8_t*>(bytes.data());
+        const std::string text = base64_encode(p, n);
+        REQUIRE(text.size() == base64_encoded_size(n));
+        std::uint8_t back[256];
+        std::size_t size = 0;
+        REQUIRE_FALSE(base64_decode(text, back, sizeof back, size));
+        REQUIRE(std::string(reinterpret_cast<char*>(back), size) == bytes);
+        const std::string hex = hex_encode(p, n);
+        REQUIRE_FALSE(hex_decode(hex, back, sizeof back, size));
+        REQUIRE(std::string(reinterpret_cast<char*>(back), size) == bytes);
+    }
+}
+
+TEST_CASE("decoders refuse to overrun the output buffer", "[encoding]") {
+    std::uint8_t out[3];
+    std::size_t size = 0;
+    CHECK(base64_decode("Zm9vYmFy", out, sizeof out, size) == errc::buffer_too_small);
+    CHECK(hex_decode("00112233", out, sizeof out, size) == errc::buffer_too_small);
+    CHECK_FALSE(base64_decode("Zm9v", out, sizeof out, size));
+    CHECK(size == 3);
+}
+
+TEST_CASE("every single-character change to valid base64 is either rejected or decodes differently", "[encoding]") {
+    const std::string good = "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    std::uint8_t reference[32], out[40];
+    std::size_t size = 0;
+    REQUIRE_FALSE(base64_decode(good, reference, sizeof reference, size));
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        for (int c = 0; c < 256; ++c) {
+            std::string changed = good;
+            if (static_cast<unsigned char>(changed[i]) == c) continue;
+            changed[i] = static_cast<char>(c);
+            if (!base64_decode(changed, out, sizeof out, size)) {
+                // Turning padding into data changes the length; anything else the bytes.
+                REQUIRE((size != 32 || std::memcmp(out, reference, 32) != 0));
+            }
+        }
+    }
+}
