@@ -30,6 +30,11 @@ enum class errc {
     rng_failure,             ///< the operating system's random generator failed
     store_unavailable,       ///< the replay store cannot be reached (connection lost, refused, timed out)
     store_error,             ///< the replay store answered with an error (e.g. Redis OOM, NOAUTH, READONLY)
+    duplicate_key,           ///< the keyring holds this secret already
+    keyring_full,            ///< the keyring would hold more than keyring_max_keys live keys
+    keyring_file_permissions,///< a keyring file is readable or writable by group or others (needs mode 0600)
+    keyring_file_malformed,  ///< a keyring file line does not follow the format
+    keyring_file_io,         ///< a keyring file cannot be read or written (the OS error is kept beside)
 };
 
 namespace detail {
@@ -57,6 +62,11 @@ public:
         case errc::rng_failure: return "random generator failure";
         case errc::store_unavailable: return "replay store unavailable";
         case errc::store_error: return "replay store error";
+        case errc::duplicate_key: return "duplicate key";
+        case errc::keyring_full: return "keyring full";
+        case errc::keyring_file_permissions: return "keyring file permissions too open (need 0600)";
+        case errc::keyring_file_malformed: return "malformed keyring file";
+        case errc::keyring_file_io: return "keyring file input/output error";
         }
         return "unknown hooksig error";
     }
