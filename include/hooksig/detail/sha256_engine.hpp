@@ -31,6 +31,26 @@ inline constexpr std::uint32_t sha256_iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef37
 /// function takes). Allocates once at construction.
 using sha256_state = Botan::secure_vector<std::uint32_t>;
 
+/// Stores `v` big-endian at `out` (4 bytes).
+inline void store_be32(std::uint8_t* out, std::uint32_t v) noexcept {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+    std::memcpy(out, &v, sizeof v);
+#else
+    for (int i = 0; i < 4; ++i) out[i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+#endif
+}
+
+/// Stores `v` big-endian at `out` (8 bytes).
+inline void store_be64(std::uint8_t* out, std::uint64_t v) noexcept {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+    std::memcpy(out, &v, sizeof v);
+#else
+    for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
+#endif
+}
+
 /// SHA-256 message processing over a caller-owned chaining state, using Botan's
 /// compression function (SHA-NI / BMI2 where the CPU has them). It lets HMAC
 /// start from precomputed keyed states, so each message costs only its own
@@ -46,6 +66,9 @@ public:
 
     /// Absorbs `size` bytes.
     void update(const std::uint8_t* data, std::size_t size) noexcept {
+        // An empty part may be a default string_view (data() == nullptr): memcpy
+        // from a null pointer is undefined even for zero bytes (found by fuzzing).
+        if (size == 0) return;
         total_ += size;
         if (buffered_ != 0) {
             const std::size_t take = size < sha256_block_size - buffered_ ? size : sha256_block_size - buffered_;
@@ -83,15 +106,20 @@ public:
             buffered_ = 0;
         }
         std::memset(block_ + buffered_, 0, sha256_block_size - 8 - buffered_);
-        for (int i = 0; i < 8; ++i) block_[sha256_block_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+        store_be64(block_ + sha256_block_size - 8, bits);
         Botan::SHA_256::compress_digest(state_, block_, 1);
         buffered_ = 0;
-        for (std::size_t i = 0; i < 8; ++i) {
-            out[4 * i] = static_cast<std::uint8_t>(state_[i] >> 24);
-            out[4 * i + 1] = static_cast<std::uint8_t>(state_[i] >> 16);
-            out[4 * i + 2] = static_cast<std::uint8_t>(state_[i] >> 8);
-            out[4 * i + 3] = static_cast<std::uint8_t>(state_[i]);
-        }
+        const std::uint32_t* words = state_.data();
+        for (std::size_t i = 0; i < 8; ++i) store_be32(out + 4 * i, words[i]);
+    }
+
+    /// Starts a new message from the chaining values `words` (8 of them), which
+    /// have already absorbed `absorbed` bytes: HMAC's outer hash reuses the
+    /// inner hash's engine this way, so one buffer is wiped instead of two.
+    void restart(const std::uint32_t* words, std::uint64_t absorbed) noexcept {
+        std::memcpy(state_.data(), words, 8 * sizeof(std::uint32_t));
+        total_ = absorbed;
+        buffered_ = 0;
     }
 
 private:

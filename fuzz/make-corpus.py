@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Builds the seed corpora fuzz/corpus/<target>/ from tests/vectors.
+
+Seeds are named seed-<sha1 prefix> and are rewritten on each run; any other
+file in a corpus directory (crash-*, regression-*: inputs a fuzzer once broke
+hooksig with) is kept. At most MAX_FILES files per target, regressions first.
+
+Usage: python3 fuzz/make-corpus.py   (from anywhere; no arguments)
+"""
+import hashlib
+import json
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VECTORS = os.path.join(HERE, "..", "tests", "vectors")
+MAX_FILES = 50
+
+
+def load(name):
+    with open(os.path.join(VECTORS, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def body_of(case):
+    if case.get("payload_hex") is not None:
+        return bytes.fromhex(case["payload_hex"])
+    return case.get("payload", "").encode("utf-8")
+
+
+def delivery(now, headers, body):
+    """The verify targets' input layout: now line, header lines, blank line, body."""
+    text = f"{now}\n"
+    for name, value in headers:
+        if value is not None:
+            text += f"{name}: {value}\n"
+    return text.encode("utf-8") + b"\n" + body
+
+
+def base64_seeds():
+    return [c["input"].encode("utf-8") for c in load("encoding.json") if c["kind"] == "base64"]
+
+
+def hex_seeds():
+    seeds = [c["input"].encode("utf-8") for c in load("encoding.json") if c["kind"] == "hex"]
+    for c in load("rfc4231_hmac_sha256.json"):
+        seeds.append(c["mac_hex"].encode())
+        seeds.append(c["mac_hex"].upper().encode())
+    return seeds
+
+
+def secret_seeds():
+    # First byte even: secret::parse; odd: secret::from_text.
+    seeds = []
+    for c in load("standard-webhooks.json")["cases"]:
+        seeds.append(b"\x00" + c["secret"].encode("utf-8"))
+    for c in load("schemes.json"):
+        for s in c.get("secrets") or [c.get("secret")]:
+            if s is not None:
+                seeds.append(b"\x01" + s.encode("utf-8"))
+                seeds.append(b"\x00" + s.encode("utf-8"))
+    return seeds
+
+
+def standard_verify_seeds():
+    seeds = []
+    for c in load("standard-webhooks.json")["cases"]:
+        headers = [("webhook-id", c.get("msg_id")), ("webhook-timestamp", c.get("timestamp")),
+                   ("webhook-signature", c.get("signature_header"))]
+        seeds.append(delivery(c["now"], headers, body_of(c)))
+    for c in load("schemes.json"):
+        if c["scheme"] == "svix":
+            seeds.append(delivery(c["now"], list(c["headers"].items()), body_of(c)))
+    return seeds
+
+
+def hmac_seeds():
+    # Key length byte, key, split count byte, two bytes per split, message.
+    cases = [(bytes.fromhex(c["key_hex"]), bytes.fromhex(c["data_hex"])) for c in load("rfc4231_hmac_sha256.json")]
+    wycheproof = load(os.path.join("wycheproof", "hmac_sha256_test.json"))
+    for group in wycheproof["testGroups"]:
+        if group["tagSize"] != 256:
+            continue
+        for t in group["tests"][:12]:
+            if t["result"] == "valid":
+                cases.append((bytes.fromhex(t["key"]), bytes.fromhex(t["msg"])))
+    seeds = []
+    for i, (key, msg) in enumerate(cases):
+        splits = [len(msg) // 3, len(msg) // 2][: i % 3]
+        seeds.append(bytes([len(key)]) + key + bytes([len(splits)]) +
+                     b"".join(struct.pack(">H", s) for s in splits) + msg)
+    return seeds
+
+
+TARGETS = {
+    "fuzz_base64": base64_seeds,
+    "fuzz_hex": hex_seeds,
+    "fuzz_secret_parse": secret_seeds,
+    "fuzz_standard_verify": standard_verify_seeds,
+    "fuzz_hmac_differential": hmac_seeds,
+}
+
+
+def write(target, seeds):
+    directory = os.path.join(HERE, "corpus", target)
+    os.makedirs(directory, exist_ok=True)
+    kept = []
+    for name in sorted(os.listdir(directory)):
+        if name.startswith("seed-"):
+            os.remove(os.path.join(directory, name))
+        else:
+            kept.append(name)
+    unique = list(dict.fromkeys(seeds))[: max(0, MAX_FILES - len(kept))]
+    for seed in unique:
+        name = "seed-" + hashlib.sha1(seed).hexdigest()[:16]
+        with open(os.path.join(directory, name), "wb") as f:
+            f.write(seed)
+    print(f"{target}: {len(unique)} seeds, {len(kept)} regression inputs kept")
+
+
+def main():
+    for target, make in TARGETS.items():
+        write(target, make())
+
+
+if __name__ == "__main__":
+    main()
