@@ -15,6 +15,9 @@
 ///   scheme.hpp       the wire-scheme interface and its shared types
 ///   verifier.hpp     receiving: verifier<Scheme, Clock>
 ///   signer.hpp       sending: signer<Scheme, Clock>
+///   replay_guard.hpp replay and duplicate guard: replay_guard<Store>, delivery_replay_id
+///   memory_store.hpp bounded, thread-safe in-memory store for replay_guard
+///   (redis_store.hpp, the shared Redis store, is not included: link hooksig::redis)
 ///   schemes/         standard_webhooks (Svix), and the providers' schemes
 
 #include "version.hpp"
@@ -29,4 +32,6 @@
 #include "scheme.hpp"
 #include "verifier.hpp"
 #include "signer.hpp"
+#include "replay_guard.hpp"
+#include "memory_store.hpp"
 #include "schemes/standard_webhooks.hpp"
