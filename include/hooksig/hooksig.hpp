@@ -18,7 +18,8 @@
 ///   replay_guard.hpp replay and duplicate guard: replay_guard<Store>, delivery_replay_id
 ///   memory_store.hpp bounded, thread-safe in-memory store for replay_guard
 ///   (redis_store.hpp, the shared Redis store, is not included: link hooksig::redis)
-///   schemes/         standard_webhooks (Svix), and the providers' schemes
+///   schemes/         standard_webhooks (Svix), and the providers' schemes:
+///                    stripe, github, slack, shopify, raw_hex / raw_base64 (BitGo)
 
 #include "version.hpp"
 #include "error.hpp"
@@ -35,3 +36,8 @@
 #include "replay_guard.hpp"
 #include "memory_store.hpp"
 #include "schemes/standard_webhooks.hpp"
+#include "schemes/stripe.hpp"
+#include "schemes/github.hpp"
+#include "schemes/slack.hpp"
+#include "schemes/shopify.hpp"
+#include "schemes/raw.hpp"

@@ -1,0 +1,152 @@
+// hooksig — webhook signing and verification. MIT License.
+#pragma once
+
+/// Building blocks the provider schemes share: picking one header (with
+/// aliases) out of a find_headers pass, checking its value, decoding one MAC
+/// in the provider's encoding, and the members of schemes that MAC the raw
+/// body alone with a text key. Internal: include a scheme header instead.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "../../encoding.hpp"
+#include "../../error.hpp"
+#include "../../headers.hpp"
+#include "../../scheme.hpp"
+#include "../../secret.hpp"
+
+namespace hooksig::detail {
+
+/// How a provider spells a MAC in its header.
+enum class mac_encoding {
+    lowercase_hex, ///< 64 lower-case hex digits (Stripe, GitHub, Slack, BitGo)
+    base64,        ///< 44 characters of padded standard base64 (Shopify)
+};
+
+/// Longest value read from a header that carries one MAC (71 characters at
+/// most in practice: `sha256=` + 64 hex digits).
+inline constexpr std::size_t mac_header_max_size = 256;
+
+/// Decodes lower-case hex only. The providers' SDKs compare the hex text, so
+/// `C4C4...` never matches for them; rejecting it here keeps hooksig's verdict
+/// theirs. Branches on the received characters (public data, never the key).
+/// @return errc::invalid_encoding for any upper-case digit, else as hex_decode.
+[[nodiscard]] inline std::error_code lowercase_hex_decode(std::string_view text, std::uint8_t* out,
+                                                          std::size_t capacity, std::size_t& size) noexcept {
+    size = 0;
+    for (const char c : text)
+        if (c >= 'A' && c <= 'F') return errc::invalid_encoding;
+    return hex_decode(text, out, capacity, size);
+}
+
+/// Adds the received MAC `text` to `list` when it decodes (strictly, in
+/// `encoding`) to exactly mac_size bytes; drops it otherwise, since it can
+/// never match. Returns false when the list is full.
+inline bool add_mac(signature_list& list, std::string_view text, mac_encoding encoding) noexcept {
+    if (encoding == mac_encoding::base64)
+        return list.add_encoded(text, [](auto&&... a) { return base64_decode(a...); });
+    return list.add_encoded(text, [](auto&&... a) { return lowercase_hex_decode(a...); });
+}
+
+/// Encodes one MAC for sending. Allocates.
+inline std::string encode_mac(const std::uint8_t* mac, mac_encoding encoding) {
+    return encoding == mac_encoding::base64 ? base64_encode(mac, mac_size) : hex_encode(mac, mac_size);
+}
+
+/// From one find_headers pass, picks the header `found.value[first]` or, when
+/// it is absent, the first of its aliases `first + 1 .. last - 1` present.
+/// @return errc::missing_header when none is present, errc::malformed_header
+///         when the one picked appears more than once.
+template <std::size_t N>
+[[nodiscard]] std::error_code pick_header(const header_matches<N>& found, std::size_t first, std::size_t last,
+                                          std::string_view& out) noexcept {
+    for (std::size_t i = first; i < last && i < N; ++i) {
+        if (found.count[i] == 0) continue;
+        if (found.count[i] > 1) return errc::malformed_header;
+        out = found.value[i];
+        return {};
+    }
+    return errc::missing_header;
+}
+
+/// Checks a signature header's value: at most `max_size` bytes, not empty,
+/// visible ASCII or spaces only.
+/// @return errc::header_too_large, errc::malformed_header or success.
+[[nodiscard]] inline std::error_code check_header_value(std::string_view value, std::size_t max_size) noexcept {
+    if (value.size() > max_size) return errc::header_too_large;
+    if (value.empty() || !is_visible_ascii(value)) return errc::malformed_header;
+    return {};
+}
+
+/// Reads a header value of the form `prefix` + one MAC in `encoding` into
+/// `list` (GitHub's `sha256=<hex>`, Slack's `v0=<hex>`, Shopify's bare base64).
+/// A MAC that does not decode is dropped (the verifier then reports
+/// no_matching_signature), as the providers' text comparisons would fail it.
+/// @return header_too_large, malformed_header (empty, hostile bytes, or the
+///         prefix missing), or success.
+[[nodiscard]] inline std::error_code read_prefixed_mac(std::string_view value, std::string_view prefix,
+                                                       mac_encoding encoding, signature_list& list) noexcept {
+    if (const std::error_code bad = check_header_value(value, mac_header_max_size)) return bad;
+    if (value.substr(0, prefix.size()) != prefix) return errc::malformed_header;
+    add_mac(list, value.substr(prefix.size()), encoding);
+    return {};
+}
+
+/// Members shared by schemes whose MAC key is the secret's text and that sign
+/// no message id (every provider scheme except Standard Webhooks).
+struct text_key_scheme {
+    /// Makes a text secret (see secret::from_text): the key is the text as
+    /// given, a `whsec_` prefix included.
+    std::error_code make_secret(std::string_view text, secret& out) const noexcept {
+        return secret::from_text(text, out);
+    }
+    /// No message id is signed.
+    bool signs_id() const noexcept { return false; }
+};
+
+/// Members shared by text-key schemes whose header has room for one MAC
+/// (GitHub, Slack, Shopify, raw).
+struct text_key_single_mac : text_key_scheme {
+    /// One MAC per delivery: a signer with several keys signs with the first;
+    /// a verifier may still hold several and tries each.
+    std::size_t signatures_per_delivery() const noexcept { return 1; }
+};
+
+/// Members shared by schemes that MAC the raw body alone, carried as `prefix`
+/// + one encoded MAC in a single header (GitHub, Shopify, raw-hex, raw-base64).
+/// No timestamp, so no replay window: deduplicate on a delivery id.
+struct body_mac_scheme : text_key_single_mac {
+    /// No timestamp is signed.
+    bool signs_timestamp() const noexcept { return false; }
+
+    /// Calls f(body): the signed content is the raw body bytes.
+    template <class F>
+    void signed_content(const delivery&, std::string_view body, F&& f) const noexcept {
+        f(body);
+    }
+
+protected:
+    /// Parses the header `names[0]` (or the first alias after it present).
+    /// @return missing_header, malformed_header, header_too_large or success.
+    template <class Headers, std::size_t N>
+    static std::error_code parse_body_mac(const Headers& headers, const std::string_view (&names)[N],
+                                          std::string_view prefix, mac_encoding encoding, delivery& out) noexcept {
+        std::string_view value;
+        if (const std::error_code bad = pick_header(find_headers(headers, names), 0, N, value)) return bad;
+        return read_prefixed_mac(value, prefix, encoding, out.signatures);
+    }
+
+    /// The one header carrying the first of `macs` (signers pass exactly one);
+    /// no header when `macs` is empty.
+    static std::vector<header> format_body_mac(std::string_view name, std::string_view prefix, mac_encoding encoding,
+                                               const signature_list& macs) {
+        if (macs.size == 0) return {};
+        return {{std::string(name), std::string(prefix) + encode_mac(macs.mac[0], encoding)}};
+    }
+};
+
+} // namespace hooksig::detail
