@@ -23,7 +23,13 @@
 
 #include <valgrind/memcheck.h>
 
-#include <hooksig/hooksig.hpp>
+#include <hooksig/ct.hpp>
+#include <hooksig/encoding.hpp>
+#include <hooksig/hmac.hpp>
+#include <hooksig/schemes/standard_webhooks.hpp>
+#include <hooksig/secret.hpp>
+#include <hooksig/signer.hpp>
+#include <hooksig/verifier.hpp>
 
 namespace {
 
