@@ -76,13 +76,28 @@ struct register_command {
     explicit register_command(command c) { commands().push_back(std::move(c)); }
 };
 
-/// Calls `f(scheme)` with the scheme named by --scheme (default "standard");
-/// usage error for an unknown name.
+/// Calls `f(scheme)` with the scheme named by --scheme (default "standard"):
+/// standard|svix, stripe, github, slack, shopify, raw-hex, raw-base64; the raw
+/// ones take --header-name (default x-signature-sha256). Usage error for an
+/// unknown name, a bad header name, or --header-name with another scheme.
 template <class F>
 int with_scheme(const options& opts, F&& f) {
     const std::string name = opts.one("--scheme", "standard");
+    const bool raw = name == "raw-hex" || name == "raw-base64";
+    if (opts.has("--header-name") && !raw) throw usage_error("--header-name applies to --scheme raw-hex and raw-base64");
     if (name == "standard" || name == "svix") return f(standard_webhooks{});
-    throw usage_error("unknown scheme '" + name + "' (known: standard)");
+    if (name == "stripe") return f(stripe{});
+    if (name == "github") return f(github{});
+    if (name == "slack") return f(slack{});
+    if (name == "shopify") return f(shopify{});
+    if (raw) {
+        const std::string header = opts.one("--header-name", std::string(raw_hex::default_header_name));
+        if (!raw_hex::is_valid_header_name(header))
+            throw usage_error("--header-name needs an HTTP header name (a token of at most 128 characters, such as x-signature-sha256)");
+        return name == "raw-hex" ? f(raw_hex(header)) : f(raw_base64(header));
+    }
+    throw usage_error("unknown scheme '" + name +
+                      "' (known: standard, svix, stripe, github, slack, shopify, raw-hex, raw-base64)");
 }
 
 /// Makes the scheme's secrets from --secret values; usage error naming the

@@ -7,7 +7,7 @@ namespace hooksig::cli {
 namespace {
 
 int run_sign(const std::vector<std::string>& args) {
-    const options opts(args, {"--secret", "--id", "--timestamp", "--body-file", "--scheme"});
+    const options opts(args, {"--secret", "--id", "--timestamp", "--body-file", "--scheme", "--header-name"});
     if (opts.all("--secret").empty()) throw usage_error("give at least one --secret");
     return with_scheme(opts, [&](const auto& scheme) {
         using scheme_type = std::decay_t<decltype(scheme)>;
@@ -24,7 +24,7 @@ int run_sign(const std::vector<std::string>& args) {
 }
 
 const register_command registered{
-    {"sign", "sign --secret S [--secret S2 ...] [--id ID] [--timestamp T] [--body-file F] [--scheme NAME]", run_sign}};
+    {"sign", "sign --secret S [--secret S2 ...] [--id ID] [--timestamp T] [--body-file F] [--scheme NAME] [--header-name NAME]", run_sign}};
 
 } // namespace
 } // namespace hooksig::cli

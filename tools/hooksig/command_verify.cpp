@@ -9,7 +9,7 @@ namespace {
 
 int run_verify(const std::vector<std::string>& args) {
     const options opts(args, {"--secret", "--header", "--headers-file", "--tolerance", "--now", "--body-file",
-                              "--scheme"});
+                              "--scheme", "--header-name"});
     if (opts.all("--secret").empty()) throw usage_error("give at least one --secret");
     if (!opts.has("--header") && !opts.has("--headers-file")) throw usage_error("give --header or --headers-file");
     return with_scheme(opts, [&](const auto& scheme) {
@@ -35,7 +35,7 @@ int run_verify(const std::vector<std::string>& args) {
 const register_command registered{
     {"verify",
      "verify --secret S [--secret S2 ...] --header 'Name: value' [--header ...] [--headers-file F] "
-     "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME]",
+     "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME] [--header-name NAME]",
      run_verify}};
 
 } // namespace
