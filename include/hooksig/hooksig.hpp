@@ -18,6 +18,8 @@
 ///   replay_guard.hpp replay and duplicate guard: replay_guard<Store>, delivery_replay_id
 ///   memory_store.hpp bounded, thread-safe in-memory store for replay_guard
 ///   (redis_store.hpp, the shared Redis store, is not included: link hooksig::redis)
+///   keyring.hpp      rotation with grace periods: keyring, keyring_verifier, keyring_signer
+///   keyring_file.hpp keyring files: parse, read, write atomically with mode 0600 (POSIX)
 ///   schemes/         standard_webhooks (Svix), and the providers' schemes:
 ///                    stripe, github, slack, shopify, raw_hex / raw_base64 (BitGo)
 
@@ -35,6 +37,8 @@
 #include "signer.hpp"
 #include "replay_guard.hpp"
 #include "memory_store.hpp"
+#include "keyring.hpp"
+#include "keyring_file.hpp"
 #include "schemes/standard_webhooks.hpp"
 #include "schemes/stripe.hpp"
 #include "schemes/github.hpp"
