@@ -67,10 +67,39 @@ def standard_verify_seeds():
     for c in load("standard-webhooks.json")["cases"]:
         headers = [("webhook-id", c.get("msg_id")), ("webhook-timestamp", c.get("timestamp")),
                    ("webhook-signature", c.get("signature_header"))]
-        seeds.append(delivery(c["now"], headers, body_of(c)))
+        seeds.append(delivery(c.get("now", 1700000000), headers, body_of(c)))
     for c in load("schemes.json"):
         if c["scheme"] == "svix":
             seeds.append(delivery(c["now"], list(c["headers"].items()), body_of(c)))
+    return seeds
+
+
+# fuzz_scheme_verify's first byte: index of the scheme in its make_targets().
+SCHEME_INDEX = {"stripe": 0, "github": 1, "slack": 2, "shopify": 3, "raw-hex": 4, "raw-base64": 5, "raw-hex-custom": 6}
+
+
+def scheme_verify_seeds():
+    by_scheme = {}
+    for c in load("schemes.json"):
+        scheme = c["scheme"]
+        headers = list(c["headers"].items())
+        if scheme == "bitgo":
+            value = c["headers"].get("x-signature-sha256", "")
+            scheme = "raw-base64" if value.endswith("=") else "raw-hex"
+        if scheme not in SCHEME_INDEX:
+            continue
+        seed = bytes([SCHEME_INDEX[scheme]]) + delivery(c.get("now", 1700000000), headers, body_of(c))
+        by_scheme.setdefault(scheme, []).append(seed)
+        if scheme == "raw-hex":
+            custom = [("X-Custom-Signature" if n == "x-signature-sha256" else n, v) for n, v in headers]
+            by_scheme.setdefault("raw-hex-custom", []).append(
+                bytes([SCHEME_INDEX["raw-hex-custom"]]) + delivery(c.get("now", 1700000000), custom, body_of(c)))
+    # Round robin, so every scheme keeps seeds under the file cap.
+    seeds, lists = [], list(by_scheme.values())
+    while any(lists):
+        for l in lists:
+            if l:
+                seeds.append(l.pop(0))
     return seeds
 
 
@@ -98,6 +127,7 @@ TARGETS = {
     "fuzz_secret_parse": secret_seeds,
     "fuzz_standard_verify": standard_verify_seeds,
     "fuzz_hmac_differential": hmac_seeds,
+    "fuzz_scheme_verify": scheme_verify_seeds,
 }
 
 
