@@ -26,7 +26,12 @@
 #include <hooksig/ct.hpp>
 #include <hooksig/encoding.hpp>
 #include <hooksig/hmac.hpp>
+#include <hooksig/schemes/github.hpp>
+#include <hooksig/schemes/raw.hpp>
+#include <hooksig/schemes/shopify.hpp>
+#include <hooksig/schemes/slack.hpp>
 #include <hooksig/schemes/standard_webhooks.hpp>
+#include <hooksig/schemes/stripe.hpp>
 #include <hooksig/secret.hpp>
 #include <hooksig/signer.hpp>
 #include <hooksig/verifier.hpp>
@@ -185,6 +190,29 @@ void check_verify() {
     });
 }
 
+/// Signs with a poisoned text key, publishes the headers (unpoisons them, as
+/// sending does), then verifies the delivery and a tampered one.
+template <class Scheme>
+void check_scheme(const char* name) {
+    section(name, [] {
+        std::string text = "hooksig-ct-provider-secret-0123456789";
+        poison(text);
+        hooksig::secret key;
+        expect(!hooksig::secret::from_text(text, key), "from_text");
+        const std::vector<hooksig::secret> keys = {hooksig::secret::from_text("another-key-for-rotation"), key};
+        const hooksig::signer<Scheme> signer({key});
+        const hooksig::verifier<Scheme> verifier(keys);
+        hooksig::sign_options options;
+        options.timestamp = docs_now;
+        std::vector<hooksig::header> sent;
+        expect(!signer.sign(docs_body, options, sent), "sign");
+        for (auto& h : sent) hooksig::ct::unpoison(h.value.data(), h.value.size());
+        const hooksig::verify_result r = verifier.verify(sent, docs_body, docs_now);
+        expect(static_cast<bool>(r) && r.key_index == 1, "signed delivery verifies under the second key");
+        expect(!verifier.verify(sent, docs_body + "x", docs_now), "tampered body is rejected");
+    });
+}
+
 /// The negative control: a comparison that exits at the first differing byte.
 int control() {
     std::uint8_t expected[hooksig::mac_size], received[hooksig::mac_size];
@@ -214,6 +242,12 @@ int main(int argc, char** argv) {
     check_hmac();
     check_encoding();
     check_verify();
+    check_scheme<hooksig::stripe>("stripe sign + verify (hex)");
+    check_scheme<hooksig::github>("github sign + verify (hex)");
+    check_scheme<hooksig::slack>("slack sign + verify (hex)");
+    check_scheme<hooksig::shopify>("shopify sign + verify (base64)");
+    check_scheme<hooksig::raw_hex>("raw-hex sign + verify");
+    check_scheme<hooksig::raw_base64>("raw-base64 sign + verify");
     const unsigned errors = VALGRIND_COUNT_ERRORS;
     std::printf("%u memcheck error(s), %d functional failure(s)\n", errors, failures);
     return failures == 0 && errors == 0 ? 0 : 1;
