@@ -60,6 +60,12 @@ unix_seconds parse_seconds(const std::string& flag, const std::string& text);
 std::pair<std::string, std::string> parse_header_line(const std::string& line);
 /// Collects --header values and --headers-file lines.
 std::vector<std::pair<std::string, std::string>> read_headers(const options& opts);
+/// The time for --now (Unix seconds), or the wall clock's when it is absent.
+unix_seconds now_from_options(const options& opts);
+/// Loads a keyring file into `ring`, dropping keys expired at the ring's clock;
+/// usage error naming the file, the line and the reason, never a secret.
+/// (Both defined in command_keyring.cpp.)
+void load_keyring_file(const std::string& path, keyring<fixed_clock>& ring);
 
 /// A subcommand: `hooksig NAME ...`.
 struct command {

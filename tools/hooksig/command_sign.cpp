@@ -7,24 +7,35 @@ namespace hooksig::cli {
 namespace {
 
 int run_sign(const std::vector<std::string>& args) {
-    const options opts(args, {"--secret", "--id", "--timestamp", "--body-file", "--scheme", "--header-name"});
-    if (opts.all("--secret").empty()) throw usage_error("give at least one --secret");
+    const options opts(args, {"--secret", "--keyring", "--now", "--id", "--timestamp", "--body-file", "--scheme",
+                              "--header-name"});
+    if (opts.all("--secret").empty() && !opts.has("--keyring")) throw usage_error("give at least one --secret or --keyring FILE");
+    if (!opts.all("--secret").empty() && opts.has("--keyring")) throw usage_error("give --secret or --keyring, not both");
     return with_scheme(opts, [&](const auto& scheme) {
         using scheme_type = std::decay_t<decltype(scheme)>;
-        const signer<scheme_type> sign_with(secrets_from_options(scheme, opts), scheme);
+        // --keyring: the keys active at --now (default: the wall clock's now).
+        keyring<fixed_clock> ring(fixed_clock{now_from_options(opts)});
+        if (opts.has("--keyring")) load_keyring_file(opts.one("--keyring"), ring);
+        const std::vector<secret> secrets = secrets_from_options(scheme, opts);
         sign_options choices;
         choices.id = opts.one("--id");
         if (opts.has("--id") && !is_valid_message_id(choices.id))
             throw usage_error("--id needs 1 to 256 visible ASCII characters");
         if (opts.has("--timestamp")) choices.timestamp = parse_seconds("--timestamp", opts.one("--timestamp"));
+        else if (opts.has("--now")) choices.timestamp = ring.clock().now();
         const std::string body = read_body(opts);
-        for (const header& h : sign_with.sign(body, choices)) std::printf("%s: %s\n", h.name.c_str(), h.value.c_str());
+        const std::vector<header> headers = opts.has("--keyring")
+                                                ? keyring_signer<scheme_type, fixed_clock>(ring, scheme).sign(body, choices)
+                                                : signer<scheme_type>(secrets, scheme).sign(body, choices);
+        for (const header& h : headers) std::printf("%s: %s\n", h.name.c_str(), h.value.c_str());
         return std::fflush(stdout) == 0 ? exit_valid : exit_usage;
     });
 }
 
 const register_command registered{
-    {"sign", "sign --secret S [--secret S2 ...] [--id ID] [--timestamp T] [--body-file F] [--scheme NAME] [--header-name NAME]", run_sign}};
+    {"sign", "sign (--secret S [--secret S2 ...] | --keyring FILE) [--now T] [--id ID] [--timestamp T] [--body-file F] "
+             "[--scheme NAME] [--header-name NAME]",
+     run_sign}};
 
 } // namespace
 } // namespace hooksig::cli

@@ -8,15 +8,32 @@ namespace hooksig::cli {
 namespace {
 
 int run_verify(const std::vector<std::string>& args) {
-    const options opts(args, {"--secret", "--header", "--headers-file", "--tolerance", "--now", "--body-file",
-                              "--scheme", "--header-name"});
-    if (opts.all("--secret").empty()) throw usage_error("give at least one --secret");
+    const options opts(args, {"--secret", "--keyring", "--header", "--headers-file", "--tolerance", "--now",
+                              "--body-file", "--scheme", "--header-name"});
+    if (opts.all("--secret").empty() && !opts.has("--keyring")) throw usage_error("give at least one --secret or --keyring FILE");
+    if (!opts.all("--secret").empty() && opts.has("--keyring")) throw usage_error("give --secret or --keyring, not both");
     if (!opts.has("--header") && !opts.has("--headers-file")) throw usage_error("give --header or --headers-file");
     return with_scheme(opts, [&](const auto& scheme) {
         using scheme_type = std::decay_t<decltype(scheme)>;
         verify_options policy;
         if (opts.has("--tolerance"))
             policy.tolerance = std::chrono::seconds(parse_seconds("--tolerance", opts.one("--tolerance")));
+        if (opts.has("--keyring")) {
+            // Keys judged at --now (default: the wall clock's now); the matching key's id goes to stderr.
+            keyring<fixed_clock> ring(fixed_clock{now_from_options(opts)});
+            load_keyring_file(opts.one("--keyring"), ring);
+            const keyring_verifier<scheme_type, fixed_clock> check(ring, policy, scheme);
+            const auto headers = read_headers(opts);
+            const std::string body = read_body(opts);
+            const keyring_verify_result result = check.verify(headers, body);
+            if (!result) {
+                std::fprintf(stderr, "invalid: %s\n", result.error.message().c_str());
+                return exit_invalid;
+            }
+            std::printf("valid\n");
+            std::fprintf(stderr, "key %.*s\n", static_cast<int>(result.key_id().size()), result.key_id().data());
+            return std::fflush(stdout) == 0 ? exit_valid : exit_usage;
+        }
         const verifier<scheme_type> check(secrets_from_options(scheme, opts), policy, scheme);
         const auto headers = read_headers(opts);
         const std::string body = read_body(opts);
@@ -34,7 +51,7 @@ int run_verify(const std::vector<std::string>& args) {
 
 const register_command registered{
     {"verify",
-     "verify --secret S [--secret S2 ...] --header 'Name: value' [--header ...] [--headers-file F] "
+     "verify (--secret S [--secret S2 ...] | --keyring FILE) --header 'Name: value' [--header ...] [--headers-file F] "
      "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME] [--header-name NAME]",
      run_verify}};
 
