@@ -201,9 +201,12 @@ public:
         return out;
     }
 
-    /// Constant-time equality of the key bytes (lengths are public).
+    /// Constant-time equality of the key bytes (lengths are public). The
+    /// answer itself is public (callers branch on it, e.g. duplicate checks),
+    /// so it is declassified for the constant-time test.
     friend bool operator==(const secret& a, const secret& b) noexcept {
-        return a.kind_ == b.kind_ && a.key_.size() == b.key_.size() && ct::equal(a.key_.data(), b.key_.data(), a.key_.size());
+        return a.kind_ == b.kind_ && a.key_.size() == b.key_.size() &&
+               ct::declassify(ct::equal(a.key_.data(), b.key_.data(), a.key_.size()));
     }
     /// Negation of operator==.
     friend bool operator!=(const secret& a, const secret& b) noexcept { return !(a == b); }
