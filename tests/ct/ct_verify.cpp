@@ -26,6 +26,7 @@
 #include <hooksig/ct.hpp>
 #include <hooksig/encoding.hpp>
 #include <hooksig/hmac.hpp>
+#include <hooksig/keyring.hpp>
 #include <hooksig/schemes/github.hpp>
 #include <hooksig/schemes/raw.hpp>
 #include <hooksig/schemes/shopify.hpp>
@@ -213,6 +214,25 @@ void check_scheme(const char* name) {
     });
 }
 
+void check_keyring() {
+    section("keyring rotate (duplicate check on keys)", [] {
+        hooksig::keyring<hooksig::fixed_clock> ring(hooksig::fixed_clock{docs_now});
+        expect(!ring.rotate(poisoned_whsec("whsec_AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB"), std::chrono::hours(1)), "rotate 1");
+        expect(!ring.rotate(poisoned_whsec(docs_secret), std::chrono::hours(1)), "rotate 2");
+        expect(ring.rotate(poisoned_whsec(docs_secret), std::chrono::hours(1)) == hooksig::errc::duplicate_key,
+               "a duplicate is refused");
+    });
+    section("keyring_verifier::verify (lookup + compare)", [] {
+        hooksig::keyring<hooksig::fixed_clock> ring(hooksig::fixed_clock{docs_now});
+        expect(!ring.add(poisoned_whsec(docs_secret), {0, std::nullopt}), "add old key");
+        expect(!ring.add(poisoned_whsec("whsec_AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB"), {0, std::nullopt}), "add new key");
+        const hooksig::keyring_verifier<hooksig::standard_webhooks, hooksig::fixed_clock> v(ring);
+        const hooksig::keyring_verify_result r = v.verify(docs_headers, docs_body, docs_now);
+        expect(static_cast<bool>(r) && r.key_index == 1, "the older key matches");
+        expect(!v.verify(docs_headers, docs_body + " ", docs_now), "tampered body is rejected");
+    });
+}
+
 /// The negative control: a comparison that exits at the first differing byte.
 int control() {
     std::uint8_t expected[hooksig::mac_size], received[hooksig::mac_size];
@@ -248,6 +268,7 @@ int main(int argc, char** argv) {
     check_scheme<hooksig::shopify>("shopify sign + verify (base64)");
     check_scheme<hooksig::raw_hex>("raw-hex sign + verify");
     check_scheme<hooksig::raw_base64>("raw-base64 sign + verify");
+    check_keyring();
     const unsigned errors = VALGRIND_COUNT_ERRORS;
     std::printf("%u memcheck error(s), %d functional failure(s)\n", errors, failures);
     return failures == 0 && errors == 0 ? 0 : 1;
