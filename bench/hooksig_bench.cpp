@@ -19,7 +19,9 @@
 #include <botan/hash.h>
 #include <botan/mac.h>
 
-#include <hooksig/hooksig.hpp>
+#include <hooksig/schemes/standard_webhooks.hpp>
+#include <hooksig/signer.hpp>
+#include <hooksig/verifier.hpp>
 
 #include "alloc_counter.hpp"
 

@@ -55,13 +55,13 @@ public:
         static_assert((std::is_convertible_v<const Parts&, std::string_view> && ...),
                       "hmac_key::mac takes parts convertible to std::string_view");
         detail::sha256_state& state = detail::thread_scratch_state();
-        std::copy(inner_.begin(), inner_.end(), state.begin());
         {
-            detail::sha256_engine inner(state, detail::sha256_block_size);
-            (inner.update(std::string_view(parts)), ...);
-            inner.finish(out);
+            detail::sha256_engine engine(state, 0);
+            engine.restart(inner_.data(), detail::sha256_block_size);
+            (engine.update(std::string_view(parts)), ...);
+            engine.finish(out);
+            finish_outer(engine, out);
         }
-        finish_outer(state, out);
         ct::wipe(state.data(), state.size() * sizeof(std::uint32_t));
     }
 
@@ -75,12 +75,12 @@ private:
         Botan::SHA_256::compress_digest(state, block, 1);
     }
 
-    /// Replaces `tag` (the inner hash) by the outer hash, using `state` as scratch.
-    void finish_outer(detail::sha256_state& state, std::uint8_t tag[mac_size]) const noexcept {
-        std::copy(outer_.begin(), outer_.end(), state.begin());
-        detail::sha256_engine outer(state, detail::sha256_block_size);
-        outer.update(tag, mac_size);
-        outer.finish(tag);
+    /// Replaces `tag` (the inner hash, just finished by `engine`) by the outer
+    /// hash: one compression, in the same engine.
+    void finish_outer(detail::sha256_engine& engine, std::uint8_t tag[mac_size]) const noexcept {
+        engine.restart(outer_.data(), detail::sha256_block_size);
+        engine.update(tag, mac_size);
+        engine.finish(tag);
     }
 
     detail::sha256_state inner_;
@@ -105,7 +105,7 @@ public:
     /// Writes the tag. Call once; the object is spent afterwards.
     void finish(std::uint8_t out[mac_size]) noexcept {
         engine_.finish(out);
-        key_.finish_outer(state_, out);
+        key_.finish_outer(engine_, out);
     }
 
 private:
