@@ -7,6 +7,7 @@
 // compare across benchmarks) and `allocs_per_op` (heap allocations per
 // iteration, counted by alloc_counter.cpp). See bench/README.md.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,7 +20,13 @@
 #include <botan/hash.h>
 #include <botan/mac.h>
 
+#include <hooksig/keyring.hpp>
+#include <hooksig/schemes/github.hpp>
+#include <hooksig/schemes/raw.hpp>
+#include <hooksig/schemes/shopify.hpp>
+#include <hooksig/schemes/slack.hpp>
 #include <hooksig/schemes/standard_webhooks.hpp>
+#include <hooksig/schemes/stripe.hpp>
 #include <hooksig/signer.hpp>
 #include <hooksig/verifier.hpp>
 
@@ -167,24 +174,65 @@ void BM_sign_standard(benchmark::State& state) {
     }
 }
 
-// Rotation's grace period: the receiver holds keys {A, B}. Worst case: the
-// delivery carries signatures by {C, B}, so A's MAC matches nothing and B's
-// matches the second entry (two MACs, every comparison).
+// Rotation's grace period, through a keyring: the receiver's ring holds key 0
+// (newest, tried first) and key 1 (older, in its grace period), both active.
+const hooksig::keyring<hooksig::fixed_clock>& rotation_ring() {
+    static hooksig::keyring<hooksig::fixed_clock> ring(hooksig::fixed_clock{fixed_now - 7200});
+    static const bool filled = [] {
+        hooksig::detail::throw_if(ring.rotate(secret_number(1), std::chrono::seconds(0)));
+        ring.clock().at = fixed_now - 600;
+        hooksig::detail::throw_if(ring.rotate(secret_number(0), std::chrono::hours(24)));
+        ring.clock().at = fixed_now;
+        return true;
+    }();
+    (void)filled;
+    return ring;
+}
+
+// Worst case: the delivery carries signatures by keys {2, 1} (the sender has
+// moved to a key this receiver lacks and still signs with the old one), so key
+// 0's MAC matches nothing and key 1's matches the second entry: two MACs.
 void BM_verify_rotation(benchmark::State& state) {
     const std::string body = make_body(static_cast<std::size_t>(state.range(0)));
     const headers_t headers = standard_delivery(body, {secret_number(2), secret_number(1)});
-    const hooksig::verifier<hooksig::standard_webhooks> verifier({secret_number(0), secret_number(1)});
+    const hooksig::keyring_verifier<hooksig::standard_webhooks, hooksig::fixed_clock> verifier(rotation_ring());
     run_verify(state, verifier, headers, body, 1);
 }
 
-// Best case of the grace period: signatures by {A, B}; A's MAC matches the
-// first entry (one MAC, plus decoding the second signature).
+// Best case: signatures by {0, 1} (the sender signs with both during the grace
+// period); key 0's MAC matches the first entry. One MAC, two decoded entries.
 void BM_verify_rotation_first_match(benchmark::State& state) {
     const std::string body = make_body(static_cast<std::size_t>(state.range(0)));
     const headers_t headers = standard_delivery(body, {secret_number(0), secret_number(1)});
-    const hooksig::verifier<hooksig::standard_webhooks> verifier({secret_number(0), secret_number(1)});
+    const hooksig::keyring_verifier<hooksig::standard_webhooks, hooksig::fixed_clock> verifier(rotation_ring());
     run_verify(state, verifier, headers, body, 0);
 }
+
+// --- the providers' schemes -----------------------------------------------------
+
+// One verification of a delivery signed by hooksig's signer for Scheme, under a
+// text secret (whsec_-prefixed as Stripe issues them; the others take any text).
+template <class Scheme>
+void verify_scheme(benchmark::State& state) {
+    const std::string body = make_body(static_cast<std::size_t>(state.range(0)));
+    const Scheme scheme{};
+    hooksig::secret key;
+    hooksig::detail::throw_if(scheme.make_secret("whsec_bench_text_secret_0123456789abcdef", key));
+    const hooksig::signer<Scheme> signer({key}, scheme);
+    hooksig::sign_options options;
+    options.id = std::string(fixed_id);
+    options.timestamp = fixed_now;
+    const headers_t headers = receiver_headers(signer.sign(body, options), body.size());
+    const hooksig::verifier<Scheme> verifier({key}, {}, scheme);
+    run_verify(state, verifier, headers, body, 0);
+}
+
+void BM_verify_stripe(benchmark::State& state) { verify_scheme<hooksig::stripe>(state); }
+void BM_verify_github(benchmark::State& state) { verify_scheme<hooksig::github>(state); }
+void BM_verify_slack(benchmark::State& state) { verify_scheme<hooksig::slack>(state); }
+void BM_verify_shopify(benchmark::State& state) { verify_scheme<hooksig::shopify>(state); }
+void BM_verify_raw_hex(benchmark::State& state) { verify_scheme<hooksig::raw_hex>(state); }
+void BM_verify_raw_base64(benchmark::State& state) { verify_scheme<hooksig::raw_base64>(state); }
 
 void body_sizes(benchmark::internal::Benchmark* b) { b->Arg(64)->Arg(1024)->Arg(16384)->Arg(1048576); }
 
@@ -196,5 +244,11 @@ BENCHMARK(BM_verify_standard)->Apply(body_sizes);
 BENCHMARK(BM_sign_standard)->Apply(body_sizes);
 BENCHMARK(BM_verify_rotation)->Apply(body_sizes);
 BENCHMARK(BM_verify_rotation_first_match)->Apply(body_sizes);
+BENCHMARK(BM_verify_stripe)->Apply(body_sizes);
+BENCHMARK(BM_verify_github)->Apply(body_sizes);
+BENCHMARK(BM_verify_slack)->Apply(body_sizes);
+BENCHMARK(BM_verify_shopify)->Apply(body_sizes);
+BENCHMARK(BM_verify_raw_hex)->Apply(body_sizes);
+BENCHMARK(BM_verify_raw_base64)->Apply(body_sizes);
 
 BENCHMARK_MAIN();
