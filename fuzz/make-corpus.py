@@ -7,7 +7,9 @@ hooksig with) is kept. At most MAX_FILES files per target, regressions first.
 
 Usage: python3 fuzz/make-corpus.py   (from anywhere; no arguments)
 """
+import base64
 import hashlib
+import hmac
 import json
 import os
 import struct
@@ -103,6 +105,40 @@ def scheme_verify_seeds():
     return seeds
 
 
+def key_id(kind, text):
+    key = base64.b64decode(text[len("whsec_"):] if text.startswith("whsec_") else text) if kind == "whsec" \
+        else text.encode()
+    return hmac.new(key, b"hooksig key id v1", hashlib.sha256).hexdigest()[:12]
+
+
+def keyring_file_seeds():
+    whsec = sorted({c["secret"] for c in load("standard-webhooks.json")["cases"]
+                    if c["secret"].startswith("whsec_") and " " not in c["secret"] and "!" not in c["secret"]})
+    texts = sorted({c["secret"] for c in load("schemes.json") if c.get("secret")})
+    keys = [("whsec", s) for s in whsec] + [("text", s) for s in texts]
+    header = "hooksig-keyring 1\n# key_id kind not_before not_after secret\n"
+    line = lambda kind, s, nb="1700000000", na="-": f"{key_id(kind, s)} {kind} {nb} {na} {s}\n"
+    seeds = []
+    for i in range(len(keys)):  # rings of one to three keys, newest first, with grace windows
+        ring = keys[i:i + 1 + i % 3]
+        seeds.append(header + "".join(line(k, s, str(1700000000 - 3600 * j), "-" if j == 0 else str(1700003600))
+                                      for j, (k, s) in enumerate(ring)))
+    k, s = keys[0]
+    seeds += [
+        "",
+        "hooksig-keyring 1\n",
+        "hooksig-keyring 2\n" + line(k, s),
+        header + line(k, s).replace("1700000000 -", "1700000000 1700000000"),  # empty window
+        header + line(k, s) + line(k, s),  # duplicate
+        header + line(k, s).replace("\n", "\r\n"),
+        header + "000000000000" + line(k, s)[12:],  # wrong key id
+        header + line(k, s).replace(" whsec ", " text "),
+        header + line(k, s).replace(" - ", " +5 "),
+        header + "\n\n#\n" + line(k, s),
+    ]
+    return [seed.encode() for seed in seeds]
+
+
 def hmac_seeds():
     # Key length byte, key, split count byte, two bytes per split, message.
     cases = [(bytes.fromhex(c["key_hex"]), bytes.fromhex(c["data_hex"])) for c in load("rfc4231_hmac_sha256.json")]
@@ -128,6 +164,7 @@ TARGETS = {
     "fuzz_standard_verify": standard_verify_seeds,
     "fuzz_hmac_differential": hmac_seeds,
     "fuzz_scheme_verify": scheme_verify_seeds,
+    "fuzz_keyring_file": keyring_file_seeds,
 }
 
 
