@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include <benchmark/benchmark.h>
 #include <botan/hash.h>
 #include <botan/mac.h>
+#include <botan/version.h>
 
 #include <hooksig/keyring.hpp>
 #include <hooksig/schemes/github.hpp>
@@ -251,4 +253,36 @@ BENCHMARK(BM_verify_shopify)->Apply(body_sizes);
 BENCHMARK(BM_verify_raw_hex)->Apply(body_sizes);
 BENCHMARK(BM_verify_raw_base64)->Apply(body_sizes);
 
-BENCHMARK_MAIN();
+namespace {
+
+/// The CPU model as /proc/cpuinfo names it (Linux), or "unknown".
+std::string cpu_model() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);) {
+        if (line.rfind("model name", 0) != 0) continue;
+        const std::size_t colon = line.find(':');
+        if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
+    }
+    return "unknown";
+}
+
+} // namespace
+
+// BENCHMARK_MAIN plus the facts a results table needs (they land in the JSON
+// output's "context", where bench/report.py reads them).
+int main(int argc, char** argv) {
+    benchmark::AddCustomContext("cpu_model", cpu_model());
+#if defined(__clang__)
+    benchmark::AddCustomContext("compiler", std::string("clang++ ") + __clang_version__);
+#elif defined(__GNUC__)
+    benchmark::AddCustomContext("compiler", std::string("g++ ") + __VERSION__);
+#endif
+    benchmark::AddCustomContext("botan", Botan::short_version_string());
+    benchmark::AddCustomContext("sha256_provider",
+                                Botan::HashFunction::create_or_throw("SHA-256")->provider());
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
