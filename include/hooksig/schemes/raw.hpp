@@ -78,6 +78,7 @@ private:
 
 /// HMAC-SHA256 of the raw body in lower-case hex (BitGo); see raw.hpp.
 struct raw_hex : detail::raw_body_scheme<detail::mac_encoding::lowercase_hex> {
+    /// raw_hex() reads x-signature-sha256; raw_hex("X-Name") another header.
     using raw_body_scheme::raw_body_scheme;
     /// "raw-hex".
     std::string_view name() const noexcept { return "raw-hex"; }
@@ -85,6 +86,7 @@ struct raw_hex : detail::raw_body_scheme<detail::mac_encoding::lowercase_hex> {
 
 /// HMAC-SHA256 of the raw body in padded standard base64; see raw.hpp.
 struct raw_base64 : detail::raw_body_scheme<detail::mac_encoding::base64> {
+    /// raw_base64() reads x-signature-sha256; raw_base64("X-Name") another header.
     using raw_body_scheme::raw_body_scheme;
     /// "raw-base64".
     std::string_view name() const noexcept { return "raw-base64"; }
