@@ -40,7 +40,13 @@ def delivery(now, headers, body):
 
 
 def base64_seeds():
-    return [c["input"].encode("utf-8") for c in load("encoding.json") if c["kind"] == "base64"]
+    seeds = [c["input"].encode("utf-8") for c in load("encoding.json") if c["kind"] == "base64"]
+    # Received signatures (44 characters, 32 bytes), as the Standard Webhooks decoder sees them.
+    for c in load("standard-webhooks.json")["cases"]:
+        for entry in (c.get("signature_header") or "").split(" "):
+            if entry.startswith("v1,"):
+                seeds.append(entry[3:].encode("utf-8"))
+    return seeds
 
 
 def hex_seeds():
