@@ -21,7 +21,8 @@
 ///   keyring.hpp      rotation with grace periods: keyring, keyring_verifier, keyring_signer
 ///   keyring_file.hpp keyring files: parse, read, write atomically with mode 0600 (POSIX)
 ///   schemes/         standard_webhooks (Svix), and the providers' schemes:
-///                    stripe, github, slack, shopify, raw_hex / raw_base64 (BitGo)
+///                    stripe, github, slack, shopify, raw_hex / raw_base64 (BitGo),
+///                    paddle, square
 
 #include "version.hpp"
 #include "error.hpp"
@@ -45,3 +46,5 @@
 #include "schemes/slack.hpp"
 #include "schemes/shopify.hpp"
 #include "schemes/raw.hpp"
+#include "schemes/paddle.hpp"
+#include "schemes/square.hpp"

@@ -23,14 +23,18 @@ declare -A shape=(
   [shopify]='^x-shopify-hmac-sha256: [A-Za-z0-9+/]{43}=$'
   [raw-hex]='^x-signature-sha256: [0-9a-f]{64}$'
   [raw-base64]='^x-signature-sha256: [A-Za-z0-9+/]{43}=$'
+  [paddle]='^paddle-signature: ts=1700000000;h1=[0-9a-f]{64}$'
+  [square]='^x-square-hmacsha256-signature: [A-Za-z0-9+/]{43}=$'
 )
-timed=" standard svix stripe slack "
-multi=" standard svix stripe "
+timed=" standard svix stripe slack paddle "
+multi=" standard svix stripe paddle "
+URL='https://example.com/webhooks/square?env=test'
 
-for s in standard svix stripe github slack shopify raw-hex raw-base64; do
+for s in standard svix stripe github slack shopify raw-hex raw-base64 paddle square; do
   if [ "$s" = standard ] || [ "$s" = svix ]; then k1=$WHSEC1; k2=$WHSEC2; else k1=$TEXT1; k2=$TEXT2; fi
-  sign() { "$cli" sign --scheme "$s" --timestamp "$TS" --body-file "$w/body" "$@"; }
-  verify() { "$cli" verify --scheme "$s" --now "$TS" "$@"; }
+  extra=(); [ "$s" = square ] && extra=(--url "$URL")
+  sign() { "$cli" sign --scheme "$s" "${extra[@]}" --timestamp "$TS" --body-file "$w/body" "$@"; }
+  verify() { "$cli" verify --scheme "$s" "${extra[@]}" --now "$TS" "$@"; }
 
   check "$s: sign | verify is valid" \
     '[ "$(sign --secret "$k1" | verify --secret "$k1" --headers-file /dev/stdin --body-file "$w/body")" = valid ]'
@@ -60,15 +64,15 @@ for s in standard svix stripe github slack shopify raw-hex raw-base64; do
   fi
 
   if [[ $timed == *" $s "* ]]; then
-    "$cli" verify --scheme "$s" --secret "$k1" --headers-file "$w/h.$s" --now $((TS + 301)) --body-file "$w/body" 2> "$w/err"; rc=$?
+    "$cli" verify --scheme "$s" "${extra[@]}" --secret "$k1" --headers-file "$w/h.$s" --now $((TS + 301)) --body-file "$w/body" 2> "$w/err"; rc=$?
     check "$s: 301 s late exits 1 (too old)" '[ $rc = 1 ] && grep -qx "invalid: timestamp too old" "$w/err"'
-    "$cli" verify --scheme "$s" --secret "$k1" --headers-file "$w/h.$s" --now $((TS - 301)) --body-file "$w/body" 2> "$w/err"; rc=$?
+    "$cli" verify --scheme "$s" "${extra[@]}" --secret "$k1" --headers-file "$w/h.$s" --now $((TS - 301)) --body-file "$w/body" 2> "$w/err"; rc=$?
     check "$s: 301 s early exits 1 (too new)" '[ $rc = 1 ] && grep -qx "invalid: timestamp too new" "$w/err"'
     check "$s: 300 s late is inside the window" \
-      '"$cli" verify --scheme "$s" --secret "$k1" --headers-file "$w/h.$s" --now $((TS + 300)) --body-file "$w/body" > /dev/null'
+      '"$cli" verify --scheme "$s" "${extra[@]}" --secret "$k1" --headers-file "$w/h.$s" --now $((TS + 300)) --body-file "$w/body" > /dev/null'
   else
     check "$s: no timestamp, so the clock does not matter" \
-      '"$cli" verify --scheme "$s" --secret "$k1" --headers-file "$w/h.$s" --now $((TS + 86400000)) --body-file "$w/body" > /dev/null'
+      '"$cli" verify --scheme "$s" "${extra[@]}" --secret "$k1" --headers-file "$w/h.$s" --now $((TS + 86400000)) --body-file "$w/body" > /dev/null'
   fi
 done
 
@@ -97,11 +101,25 @@ done
 "$cli" verify --scheme raw-hex --secret "$TEXT1" --headers-file "$w/upper" --body-file "$w/body" 2> "$w/err"; rc=$?
 check "raw-hex: upper-case hex is rejected" '[ $rc = 1 ] && grep -qx "invalid: no matching signature" "$w/err"'
 
+# Square: the notification URL is part of the MAC.
+"$cli" sign --scheme square --url "$URL" --secret "$TEXT1" --body-file "$w/body" > "$w/sq"
+"$cli" verify --scheme square --url "${URL}&x=1" --secret "$TEXT1" --headers-file "$w/sq" --body-file "$w/body" 2> "$w/err"; rc=$?
+check "square: another URL does not verify" '[ $rc = 1 ] && grep -qx "invalid: no matching signature" "$w/err"'
+"$cli" sign --scheme square --secret "$TEXT1" --body-file "$w/body" > /dev/null 2>&1; rc=$?
+check "square: --url is required" '[ $rc = 2 ]'
+"$cli" sign --scheme square --url "https://example.com/a b" --secret "$TEXT1" --body-file "$w/body" > /dev/null 2>&1; rc=$?
+check "square: a URL with a space is a usage error" '[ $rc = 2 ]'
+"$cli" sign --scheme stripe --url "$URL" --secret "$TEXT1" --body-file "$w/body" > /dev/null 2>&1; rc=$?
+check "--url with another scheme is a usage error" '[ $rc = 2 ]'
+# Paddle: its SDK's 5 s window is one --tolerance away.
+"$cli" verify --scheme paddle --secret "$TEXT1" --headers-file "$w/h.paddle" --now $((TS + 6)) --tolerance 5 --body-file "$w/body" 2> "$w/err"; rc=$?
+check "paddle: --tolerance 5 rejects 6 s of age" '[ $rc = 1 ] && grep -qx "invalid: timestamp too old" "$w/err"'
+
 # Usage errors.
 "$cli" sign --scheme github --header-name x-sig --secret "$TEXT1" --body-file "$w/body" > /dev/null 2>&1; rc=$?
 check "--header-name with a non-raw scheme is a usage error" '[ $rc = 2 ]'
-"$cli" sign --scheme paddle --secret "$TEXT1" --body-file "$w/body" > /dev/null 2> "$w/err"; rc=$?
-check "an unknown scheme is a usage error listing the known ones" '[ $rc = 2 ] && grep -q "raw-base64" "$w/err" && ! grep -q "roundtrip secret" "$w/err"'
+"$cli" sign --scheme frobnicate --secret "$TEXT1" --body-file "$w/body" > /dev/null 2> "$w/err"; rc=$?
+check "an unknown scheme is a usage error listing the known ones" '[ $rc = 2 ] && grep -q "raw-base64, paddle, square" "$w/err" && ! grep -q "roundtrip secret" "$w/err"'
 "$cli" sign --scheme stripe --secret "" --body-file "$w/body" > /dev/null 2>&1; rc=$?
 check "an empty text secret is a usage error" '[ $rc = 2 ]'
 exit $fail

@@ -83,19 +83,29 @@ struct register_command {
 };
 
 /// Calls `f(scheme)` with the scheme named by --scheme (default "standard"):
-/// standard|svix, stripe, github, slack, shopify, raw-hex, raw-base64; the raw
-/// ones take --header-name (default x-signature-sha256). Usage error for an
-/// unknown name, a bad header name, or --header-name with another scheme.
+/// standard|svix, stripe, github, slack, shopify, raw-hex, raw-base64, paddle,
+/// square; the raw ones take --header-name (default x-signature-sha256),
+/// square needs --url (the notification URL it signs). Usage error for an
+/// unknown name, a bad value, or an option the scheme does not take.
 template <class F>
 int with_scheme(const options& opts, F&& f) {
     const std::string name = opts.one("--scheme", "standard");
     const bool raw = name == "raw-hex" || name == "raw-base64";
     if (opts.has("--header-name") && !raw) throw usage_error("--header-name applies to --scheme raw-hex and raw-base64");
+    if (opts.has("--url") && name != "square") throw usage_error("--url applies to --scheme square");
     if (name == "standard" || name == "svix") return f(standard_webhooks{});
     if (name == "stripe") return f(stripe{});
     if (name == "github") return f(github{});
     if (name == "slack") return f(slack{});
     if (name == "shopify") return f(shopify{});
+    if (name == "paddle") return f(paddle{});
+    if (name == "square") {
+        if (!opts.has("--url")) throw usage_error("--scheme square needs --url (the subscription's notification URL)");
+        const std::string url = opts.one("--url");
+        if (!square::is_valid_notification_url(url))
+            throw usage_error("--url needs 1 to 2048 visible ASCII characters");
+        return f(square(url));
+    }
     if (raw) {
         const std::string header = opts.one("--header-name", std::string(raw_hex::default_header_name));
         if (!raw_hex::is_valid_header_name(header))
@@ -103,7 +113,8 @@ int with_scheme(const options& opts, F&& f) {
         return name == "raw-hex" ? f(raw_hex(header)) : f(raw_base64(header));
     }
     throw usage_error("unknown scheme '" + name +
-                      "' (known: standard, svix, stripe, github, slack, shopify, raw-hex, raw-base64)");
+                      "' (known: standard, svix, stripe, github, slack, shopify, raw-hex, raw-base64, "
+                      "paddle, square)");
 }
 
 /// Makes the scheme's secrets from --secret values; usage error naming the

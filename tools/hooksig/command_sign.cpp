@@ -8,7 +8,7 @@ namespace {
 
 int run_sign(const std::vector<std::string>& args) {
     const options opts(args, {"--secret", "--keyring", "--now", "--id", "--timestamp", "--body-file", "--scheme",
-                              "--header-name"});
+                              "--header-name", "--url"});
     if (opts.all("--secret").empty() && !opts.has("--keyring")) throw usage_error("give at least one --secret or --keyring FILE");
     if (!opts.all("--secret").empty() && opts.has("--keyring")) throw usage_error("give --secret or --keyring, not both");
     return with_scheme(opts, [&](const auto& scheme) {
@@ -34,7 +34,7 @@ int run_sign(const std::vector<std::string>& args) {
 
 const register_command registered{
     {"sign", "sign (--secret S [--secret S2 ...] | --keyring FILE) [--now T] [--id ID] [--timestamp T] [--body-file F] "
-             "[--scheme NAME] [--header-name NAME]",
+             "[--scheme NAME] [--header-name NAME] [--url URL]",
      run_sign}};
 
 } // namespace

@@ -9,7 +9,7 @@ namespace {
 
 int run_verify(const std::vector<std::string>& args) {
     const options opts(args, {"--secret", "--keyring", "--header", "--headers-file", "--tolerance", "--now",
-                              "--body-file", "--scheme", "--header-name"});
+                              "--body-file", "--scheme", "--header-name", "--url"});
     if (opts.all("--secret").empty() && !opts.has("--keyring")) throw usage_error("give at least one --secret or --keyring FILE");
     if (!opts.all("--secret").empty() && opts.has("--keyring")) throw usage_error("give --secret or --keyring, not both");
     if (!opts.has("--header") && !opts.has("--headers-file")) throw usage_error("give --header or --headers-file");
@@ -52,7 +52,7 @@ int run_verify(const std::vector<std::string>& args) {
 const register_command registered{
     {"verify",
      "verify (--secret S [--secret S2 ...] | --keyring FILE) --header 'Name: value' [--header ...] [--headers-file F] "
-     "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME] [--header-name NAME]",
+     "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME] [--header-name NAME] [--url URL]",
      run_verify}};
 
 } // namespace

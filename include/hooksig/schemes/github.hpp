@@ -27,12 +27,12 @@ struct github : detail::body_mac_scheme {
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
         static constexpr std::string_view names[] = {"x-hub-signature-256"};
-        return parse_body_mac(headers, names, "sha256=", detail::mac_encoding::lowercase_hex, out);
+        return detail::parse_single_mac(headers, names, "sha256=", detail::mac_encoding::lowercase_hex, out);
     }
 
     /// `x-hub-signature-256: sha256=<hex>`.
     std::vector<header> format(const delivery&, const signature_list& macs) const {
-        return format_body_mac("x-hub-signature-256", "sha256=", detail::mac_encoding::lowercase_hex, macs);
+        return detail::format_single_mac("x-hub-signature-256", "sha256=", detail::mac_encoding::lowercase_hex, macs);
     }
 };
 

@@ -62,12 +62,12 @@ public:
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
         const std::string_view names[] = {header_name_};
-        return parse_body_mac(headers, names, "", Encoding, out);
+        return parse_single_mac(headers, names, "", Encoding, out);
     }
 
     /// `<header name>: <encoded MAC>`.
     std::vector<header> format(const delivery&, const signature_list& macs) const {
-        return format_body_mac(header_name_, "", Encoding, macs);
+        return format_single_mac(header_name_, "", Encoding, macs);
     }
 
 private:

@@ -29,12 +29,12 @@ struct shopify : detail::body_mac_scheme {
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
         static constexpr std::string_view names[] = {"x-shopify-hmac-sha256", "shopify-hmac-sha256"};
-        return parse_body_mac(headers, names, "", detail::mac_encoding::base64, out);
+        return detail::parse_single_mac(headers, names, "", detail::mac_encoding::base64, out);
     }
 
     /// `x-shopify-hmac-sha256: <base64>`.
     std::vector<header> format(const delivery&, const signature_list& macs) const {
-        return format_body_mac("x-shopify-hmac-sha256", "", detail::mac_encoding::base64, macs);
+        return detail::format_single_mac("x-shopify-hmac-sha256", "", detail::mac_encoding::base64, macs);
     }
 };
 

@@ -3,8 +3,8 @@
 
 /// Building blocks the provider schemes share: picking one header (with
 /// aliases) out of a find_headers pass, checking its value, decoding one MAC
-/// in the provider's encoding, and the members of schemes that MAC the raw
-/// body alone with a text key. Internal: include a scheme header instead.
+/// in the provider's encoding, Stripe/Paddle-style `key=value` lists, and the
+/// members of text-key schemes. Internal: include a scheme header instead.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +18,7 @@
 #include "../../headers.hpp"
 #include "../../scheme.hpp"
 #include "../../secret.hpp"
+#include "../../timestamp.hpp"
 
 namespace hooksig::detail {
 
@@ -96,6 +97,87 @@ template <std::size_t N>
     return {};
 }
 
+/// Reads the single header `names[0]` (or, when absent, the first alias after
+/// it that is present) holding `prefix` + one MAC in `encoding`.
+/// @return missing_header, malformed_header, header_too_large or success.
+template <class Headers, std::size_t N>
+[[nodiscard]] std::error_code parse_single_mac(const Headers& headers, const std::string_view (&names)[N],
+                                               std::string_view prefix, mac_encoding encoding, delivery& out) noexcept {
+    std::string_view value;
+    if (const std::error_code bad = pick_header(find_headers(headers, names), 0, N, value)) return bad;
+    return read_prefixed_mac(value, prefix, encoding, out.signatures);
+}
+
+/// The one header `name: prefix<MAC>` carrying the first of `macs` (signers
+/// pass exactly one to single-MAC schemes); no header when `macs` is empty.
+inline std::vector<header> format_single_mac(std::string_view name, std::string_view prefix, mac_encoding encoding,
+                                             const signature_list& macs) {
+    if (macs.size == 0) return {};
+    return {{std::string(name), std::string(prefix) + encode_mac(macs.mac[0], encoding)}};
+}
+
+/// Reads a `key=value` list separated by `separator` that carries a timestamp
+/// and lower-case hex MACs: Stripe's `t=<ts>,v1=<hex>,v1=<hex>` and Paddle's
+/// `ts=<ts>;h1=<hex>;h1=<hex>`. Every `signature_key` item is a candidate;
+/// other keys (Stripe's `v0`) are ignored so that nobody can downgrade. Keys
+/// are case-sensitive and nothing is trimmed, as in the providers' SDKs.
+/// @return header_too_large (over `max_size`); malformed_header (empty,
+///         hostile bytes, an item without `=` or with an empty key, no or two
+///         `timestamp_key` items, no `signature_key` item); invalid_timestamp;
+///         too_many_signatures (more than max_signatures items besides the
+///         timestamp); or success, with `out` filled.
+[[nodiscard]] inline std::error_code read_timestamped_list(std::string_view value, std::size_t max_size, char separator,
+                                                           std::string_view timestamp_key,
+                                                           std::string_view signature_key, delivery& out) noexcept {
+    if (const std::error_code bad = check_header_value(value, max_size)) return bad;
+    std::string_view timestamp;
+    bool has_timestamp = false;
+    std::size_t entries = 0, signatures = 0;
+    for (std::size_t pos = 0; pos <= value.size();) {
+        std::size_t end = value.find(separator, pos);
+        if (end == std::string_view::npos) end = value.size();
+        const std::string_view item = value.substr(pos, end - pos);
+        pos = end + 1;
+        const std::size_t eq = item.find('=');
+        if (eq == std::string_view::npos || eq == 0) return errc::malformed_header;
+        const std::string_view key = item.substr(0, eq), text = item.substr(eq + 1);
+        if (key == timestamp_key) {
+            // A second timestamp is refused rather than letting the last one win.
+            if (has_timestamp) return errc::malformed_header;
+            has_timestamp = true;
+            timestamp = text;
+            continue;
+        }
+        if (++entries > max_signatures) return errc::too_many_signatures;
+        if (key == signature_key) {
+            ++signatures;
+            add_mac(out.signatures, text, mac_encoding::lowercase_hex);
+        }
+    }
+    if (!has_timestamp || signatures == 0) return errc::malformed_header;
+    if (const std::error_code bad = parse_timestamp(timestamp, out.timestamp)) return bad;
+    out.timestamp_text = timestamp;
+    out.has_timestamp = true;
+    return {};
+}
+
+/// The header `name: <timestamp_key>=<ts><sep><signature_key>=<hex>...`, one
+/// item per MAC (the shape read_timestamped_list reads).
+inline std::vector<header> format_timestamped_list(std::string_view name, char separator,
+                                                   std::string_view timestamp_key, std::string_view signature_key,
+                                                   const delivery& d, const signature_list& macs) {
+    std::string value(timestamp_key);
+    value += '=';
+    value += d.timestamp_text;
+    for (std::size_t i = 0; i < macs.size; ++i) {
+        value += separator;
+        value += signature_key;
+        value += '=';
+        value += encode_mac(macs.mac[i], mac_encoding::lowercase_hex);
+    }
+    return {{std::string(name), std::move(value)}};
+}
+
 /// Members shared by schemes whose MAC key is the secret's text and that sign
 /// no message id (every provider scheme except Standard Webhooks).
 struct text_key_scheme {
@@ -109,11 +191,20 @@ struct text_key_scheme {
 };
 
 /// Members shared by text-key schemes whose header has room for one MAC
-/// (GitHub, Slack, Shopify, raw).
+/// (GitHub, Slack, Shopify, Square, raw).
 struct text_key_single_mac : text_key_scheme {
     /// One MAC per delivery: a signer with several keys signs with the first;
     /// a verifier may still hold several and tries each.
     std::size_t signatures_per_delivery() const noexcept { return 1; }
+};
+
+/// Members shared by text-key schemes whose header lists one MAC per key
+/// alongside a timestamp (Stripe, Paddle).
+struct text_key_timestamped_list : text_key_scheme {
+    /// The timestamp is signed.
+    bool signs_timestamp() const noexcept { return true; }
+    /// The header carries a list: one MAC per key, up to max_signatures.
+    std::size_t signatures_per_delivery() const noexcept { return max_signatures; }
 };
 
 /// Members shared by schemes that MAC the raw body alone, carried as `prefix`
@@ -127,25 +218,6 @@ struct body_mac_scheme : text_key_single_mac {
     template <class F>
     void signed_content(const delivery&, std::string_view body, F&& f) const noexcept {
         f(body);
-    }
-
-protected:
-    /// Parses the header `names[0]` (or the first alias after it present).
-    /// @return missing_header, malformed_header, header_too_large or success.
-    template <class Headers, std::size_t N>
-    static std::error_code parse_body_mac(const Headers& headers, const std::string_view (&names)[N],
-                                          std::string_view prefix, mac_encoding encoding, delivery& out) noexcept {
-        std::string_view value;
-        if (const std::error_code bad = pick_header(find_headers(headers, names), 0, N, value)) return bad;
-        return read_prefixed_mac(value, prefix, encoding, out.signatures);
-    }
-
-    /// The one header carrying the first of `macs` (signers pass exactly one);
-    /// no header when `macs` is empty.
-    static std::vector<header> format_body_mac(std::string_view name, std::string_view prefix, mac_encoding encoding,
-                                               const signature_list& macs) {
-        if (macs.size == 0) return {};
-        return {{std::string(name), std::string(prefix) + encode_mac(macs.mac[0], encoding)}};
     }
 };
 
