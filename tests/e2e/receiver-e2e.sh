@@ -43,7 +43,9 @@ start_redis() {
       --daemonize no > "$w/redis.log" 2>&1 &
     redis_pid=$!
     for _ in $(seq 50); do
-      [ "$(redis_cmd "$redis_port" PING 2>/dev/null)" = "+PONG" ] && return 0
+      # Our own log says it bound the port, so the PONG is ours, not another test's Redis.
+      grep -q "Ready to accept connections" "$w/redis.log" &&
+        [ "$(redis_cmd "$redis_port" PING 2>/dev/null)" = "+PONG" ] && return 0
       kill -0 "$redis_pid" 2>/dev/null || break
       sleep 0.1
     done
@@ -70,6 +72,21 @@ raw_post() {
   local status; IFS= read -r -t 5 status <&4; exec 4>&-
   printf '%s\n' "${status%$'\r'}"
 }
+
+# 0. `hooksig send` usage errors exit 2; an unreachable receiver exits 1 after
+#    the whole retry schedule (scaled down), with one message id throughout.
+S=$("$cli" secret)
+for args in "https://127.0.0.1:1/ --secret $S" "ftp://x/ --secret $S" "http://127.0.0.1:99999/ --secret $S" \
+            "http://127.0.0.1:1/" "http://127.0.0.1:1/ --secret $S --keyring $w/none" \
+            "http://127.0.0.1:1/ --secret $S --time-scale 0.1" "http://127.0.0.1:1/ --secret $S --retry --time-scale 0" \
+            "http://127.0.0.1:1/ --secret $S --event 'bad type'" "http://127.0.0.1:1/ --secret whsec_short"; do
+  eval "\"\$cli\" send $args" < /dev/null > /dev/null 2> "$w/err"; rc=$?
+  check "send usage error exits 2: ${args//$S/S}" '[ $rc = 2 ] && ! grep -qF "$S" "$w/err"'
+done
+(exec 3<>/dev/tcp/127.0.0.1/1) 2>/dev/null && echo "note: something listens on port 1"
+"$cli" send http://127.0.0.1:1/hook --secret "$S" --event unreachable --retry --time-scale 0.00001 > "$w/out0"; rc0=$?
+check "an unreachable receiver: 8 attempts, exit 1, one id" \
+  '[ $rc0 = 1 ] && [ "$(grep -c "^attempt [1-8]: no response" "$w/out0")" = 8 ] && [ "$(grep -c "^retrying in" "$w/out0")" = 7 ] && grep -q "^failed msg_[0-9a-f]\{32\} after 8 attempts$" "$w/out0"'
 
 start_redis
 "$cli" keyring new "$w/keys" > "$w/secret1" 2>/dev/null

@@ -41,14 +41,16 @@ inline int free_port() {
     return ntohs(addr.sin_port);
 }
 
-/// True when a PING to 127.0.0.1:port answers PONG.
-inline bool answers(int port) {
+/// True when the Redis on 127.0.0.1:port is process `pid` (INFO's process_id),
+/// so a Redis another test started on the same port is never mistaken for ours.
+inline bool answers(int port, pid_t pid) {
     redisContext* c = redisConnectWithTimeout("127.0.0.1", port, timeval{0, 200000});
     bool ok = false;
     if (c != nullptr && c->err == 0) {
         redisSetTimeout(c, timeval{0, 500000});
-        if (auto* r = static_cast<redisReply*>(redisCommand(c, "PING"))) {
-            ok = r->type == REDIS_REPLY_STATUS;
+        if (auto* r = static_cast<redisReply*>(redisCommand(c, "INFO server"))) {
+            const std::string want = "process_id:" + std::to_string(pid) + "\r\n";
+            ok = r->type == REDIS_REPLY_STRING && std::string(r->str, r->len).find(want) != std::string::npos;
             freeReplyObject(r);
         }
     }
@@ -91,7 +93,7 @@ public:
             ::_exit(127);
         }
         for (int i = 0; i < 100; ++i) {
-            if (answers(port_)) return true;
+            if (answers(port_, pid_)) return true;
             int status = 0;
             if (::waitpid(pid_, &status, WNOHANG) == pid_) { // exited: port taken?
                 pid_ = -1;
