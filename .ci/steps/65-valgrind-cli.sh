@@ -1,7 +1,7 @@
 # valgrind memcheck on the CLI's sign -> verify round trip (the default build's
 # binary, from 10-default.sh): no invalid access, no use of uninitialised
-# memory, no definite or indirect leak; plus a failing verify and a usage error,
-# whose error paths must be just as clean.
+# memory, no definite or indirect leak. Also a provider scheme, a keyring file,
+# a failing verify and a usage error, whose paths must be just as clean.
 set -euo pipefail
 cli=build/default/tools/hooksig/hooksig
 [ -x "$cli" ] || cmake --workflow --preset default >/dev/null
@@ -23,6 +23,18 @@ grep -qx 'webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' "$
 S2=$(vg "$cli" secret --bytes 48) || fail "secret failed"
 vg "$cli" sign --secret "$S2" --secret "$S" --body-file "$w/body" < /dev/null > "$w/h2" || fail "two-key sign failed"
 vg "$cli" verify --secret "$S" --headers-file "$w/h2" --body-file "$w/body" > /dev/null || fail "two-key verify failed"
+# A provider scheme (Stripe: text key, hex MAC) and a keyring file (atomic
+# write, permission check, rotation with grace) through the same round trip.
+vg "$cli" sign --scheme stripe --secret whsec_textkey0123456789 --timestamp 1700000000 --body-file "$w/body" > "$w/hs" \
+  || fail "stripe sign failed"
+vg "$cli" verify --scheme stripe --secret whsec_textkey0123456789 --headers-file "$w/hs" --now 1700000000 \
+  --body-file "$w/body" > /dev/null || fail "stripe verify failed"
+(umask 077 && vg "$cli" keyring new "$w/ring" --now 1700000000 > /dev/null) || fail "keyring new failed"
+vg "$cli" keyring rotate "$w/ring" --grace 1h --now 1700000100 > /dev/null || fail "keyring rotate failed"
+vg "$cli" sign --keyring "$w/ring" --now 1700000200 --id msg_1 --body-file "$w/body" > "$w/hk" || fail "keyring sign failed"
+[ "$(grep -o 'v1,' "$w/hk" | wc -l)" = 2 ] || fail "a ring inside its grace period should sign with both keys"
+vg "$cli" verify --keyring "$w/ring" --headers-file "$w/hk" --now 1700000200 --body-file "$w/body" > /dev/null 2>&1 \
+  || fail "keyring verify failed"
 printf 'x' >> "$w/body"
 set +e
 vg "$cli" verify --secret "$S" --headers-file "$w/h" --now 1614265330 --body-file "$w/body" > /dev/null 2>&1; rc=$?
@@ -30,4 +42,4 @@ vg "$cli" verify --secret "$S" --headers-file "$w/h" --now 1614265330 --body-fil
 vg "$cli" verify --secret whsec_AAAA --headers-file "$w/h" --body-file "$w/body" > /dev/null 2>&1; rc=$?
 [ "$rc" = 2 ] || fail "invalid secret: expected usage error 2, got $rc"
 set -e
-echo "valgrind CLI: sign -> verify round trip, tampered body and usage error are memcheck-clean, no leaks"
+echo "valgrind CLI: sign -> verify (standard, two keys, stripe, keyring file), tampered body and usage error: memcheck-clean, no leaks"
