@@ -10,9 +10,10 @@
 /// (test mode) and unknown keys are ignored, so a downgrade is impossible.
 ///
 /// Stricter than stripe-node, on purpose: lower-case hex only (Stripe sends
-/// it, the SDK compares text); a second `t=` item is malformed_header (the SDK
-/// keeps the last one, which would let a proxy-appended item pick the time);
-/// an item without `=` or with an empty key is malformed_header; and the
+/// it, the SDK compares text); a second `t=` item is malformed_header (Stripe
+/// never sends two, and which one counts is ambiguous: stripe-node keeps the
+/// last, other parsers the first); an item without `=` or with an empty key
+/// is malformed_header; and the
 /// verifier's window (default 300 s) also rejects timestamps too far in the
 /// future (stripe-node checks only the past).
 
