@@ -145,6 +145,27 @@ def keyring_file_seeds():
     return [seed.encode() for seed in seeds]
 
 
+def replay_store_seeds():
+    # Capacity byte (value % 8 + 1 slots), then operations: 0 insert <key> <ttl>, 1 erase <key>,
+    # 2 advance <seconds>, 3 key <prefix length> <prefix> <id length> <id>.
+    ins = lambda k, ttl: bytes([0, k, ttl])
+    era = lambda k: bytes([1, k])
+    adv = lambda n: bytes([2, n])
+    def key(prefix, ident):
+        return bytes([3, len(prefix)]) + prefix + bytes([len(ident) % 256]) + ident[:255]
+    seeds = [
+        bytes([1]) + ins(0, 5) + ins(0, 5) + adv(6) + ins(0, 5),              # duplicate, then expired
+        bytes([1]) + ins(0, 5) + ins(1, 5) + ins(2, 5) + ins(0, 5),           # early evictions in a 2-slot ring
+        bytes([3]) + ins(0, 9) + era(0) + ins(0, 9) + ins(1, 0) + adv(7) + ins(1, 3),
+        bytes([7]) + b"".join(ins(k % 6, k % 11 + 1) for k in range(20)) + adv(3) + b"".join(era(k) for k in range(6)),
+    ]
+    ids = [c["msg_id"].encode() for c in load("standard-webhooks.json")["cases"] if c.get("msg_id")][:4]
+    ids += [b"body:" + b"ab" * 32, b"with space", b"\x00\xff", b"x" * 200]
+    for i, ident in enumerate(ids):
+        seeds.append(bytes([i]) + key(b"hooksig:", ident) + ins(i % 6, 3) + key(b"tenant-" + bytes([65 + i]) + b":", ident))
+    return seeds
+
+
 def hmac_seeds():
     # Key length byte, key, split count byte, two bytes per split, message.
     cases = [(bytes.fromhex(c["key_hex"]), bytes.fromhex(c["data_hex"])) for c in load("rfc4231_hmac_sha256.json")]
@@ -171,6 +192,7 @@ TARGETS = {
     "fuzz_hmac_differential": hmac_seeds,
     "fuzz_scheme_verify": scheme_verify_seeds,
     "fuzz_keyring_file": keyring_file_seeds,
+    "fuzz_replay_store": replay_store_seeds,
 }
 
 
