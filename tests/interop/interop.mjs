@@ -29,8 +29,7 @@
 // Empty bodies: stripe's verifyHeader and octokit's sign/verify refuse an empty payload (TypeError /
 // "No webhook payload was provided"), so for empty bodies those two schemes fall back to the
 // documented formula in node:crypto; every other step still uses the package.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import fsSync from "node:fs";
@@ -202,18 +201,41 @@ function tamperBody(rng, body, text) {
   cps[i] = c;
   return Buffer.from(cps.join(""), "utf8");
 }
-// Alters an encoded signature `s` (alphabet hex or b64) deterministically from pre-drawn numbers.
-function alterEncoded(s, alphabet, d) {
-  if (d.mode < 0.1 && alphabet === HEX && /[a-f]/.test(s)) return s.toUpperCase();      // case matters to every SDK
-  if (d.mode < 0.1 && alphabet === B64 && s.endsWith("=")) return s.replace(/=+$/, ""); // so does padding
-  if (d.mode < 0.15) return s.slice(0, -2);                                            // truncated
-  if (d.mode < 0.18) return "";                                                        // empty value
-  const data = s.replace(/=+$/, "").length;
-  if (data === 0) return alphabet[0];
-  const pos = Math.floor(d.pos * data);
-  const cur = alphabet.indexOf(s[pos]);
-  const next = alphabet[((cur < 0 ? 0 : cur) + 1 + (d.step % (alphabet.length - 1))) % alphabet.length];
-  return s.slice(0, pos) + next + s.slice(pos + 1);
+// Ways to alter an encoded signature; case i uses mode floor(i / number of tamper kinds) % 6, so
+// each mode is exercised about equally often. Every provider SDK compares the encoded text, so all
+// of these must be rejected (hooksig: strict decoding, or canonical text compare).
+const SIG_MODES = ["changed character", "case/padding", "one letter uppercase/non-canonical base64", "truncated", "empty", "extra bytes appended"];
+function alterEncoded(s, alphabet, mode, d) {
+  const data = s.replace(/=+$/, "");
+  const replaceAt = (pos) => {
+    const cur = alphabet.indexOf(s[pos]);
+    const next = alphabet[((cur < 0 ? 0 : cur) + 1 + (d.step % (alphabet.length - 1))) % alphabet.length];
+    return s.slice(0, pos) + next + s.slice(pos + 1);
+  };
+  if (data.length === 0) return alphabet[0];
+  switch (SIG_MODES[mode]) {
+    case "case/padding":
+      if (alphabet === HEX && /[a-f]/.test(s)) return s.toUpperCase();
+      if (alphabet === B64 && s.endsWith("=")) return data;                 // padding stripped
+      break;
+    case "one letter uppercase/non-canonical base64": {
+      if (alphabet === HEX) {
+        const letters = [...s].flatMap((ch, i) => (/[a-f]/.test(ch) ? [i] : []));
+        if (letters.length) { const i = letters[Math.floor(d.pos * letters.length)]; return s.slice(0, i) + s[i].toUpperCase() + s.slice(i + 1); }
+        break;
+      }
+      // Set unused low bits of the last base64 character: same bytes to a lenient decoder.
+      const unused = (data.length * 6) % 8;
+      if (unused === 0) break;
+      const last = data.length - 1, bits = 1 + (d.step % ((1 << unused) - 1));
+      return s.slice(0, last) + alphabet[alphabet.indexOf(s[last]) ^ bits] + s.slice(last + 1);
+    }
+    case "truncated": return s.slice(0, -2);
+    case "empty": return "";
+    case "extra bytes appended": // the MAC followed by 3 zero bytes (a prefix compare would accept it)
+      return alphabet === HEX ? s + "000000" : Buffer.concat([Buffer.from(s, "base64"), Buffer.alloc(3)]).toString("base64");
+  }
+  return replaceAt(Math.floor(d.pos * data.length));
 }
 
 // ----------------------------------------------------------------------------------- header helpers
@@ -376,8 +398,8 @@ function makeCase(name, index) {
   c.now = !s.timestamped || r < 0.5 ? c.ts : r < 0.6 ? c.ts + TOLERANCE : r < 0.7 ? c.ts - TOLERANCE : c.ts + rng.int(-TOLERANCE, TOLERANCE);
   const stale = TOLERANCE + 1 + (rng.chance(0.3) ? 0 : rng.int(0, 86400));
   c.staleNow = s.window === "both" && rng.chance(0.5) ? c.ts - stale : c.ts + stale; // stripe-node only rejects old ones
-  c.sigDraw = { mode: rng.float(), pos: rng.float(), step: rng.u32() };
   c.kinds = ["body", "secret", "signature", ...(s.timestamped ? ["stale"] : [])];
+  c.sigDraw = { mode: Math.floor(index / c.kinds.length) % SIG_MODES.length, pos: rng.float(), step: rng.u32() };
   c.cliTamper = c.kinds[index % c.kinds.length];
   c.signHeaderName = s.raw && rng.chance(0.5) ? RAW_HEADER : null; // (1): also hooksig's default name
   c.useDecoy = rng.chance(0.2);          // (2): verify holding two secrets, the right one and a decoy
@@ -394,7 +416,7 @@ function alterSig(s, hs, draw, headerName) {
   if (value === undefined) return null;
   const m = s.sig.re.exec(value);
   if (!m) return null;
-  return hset(hs, name, m[1] + alterEncoded(m[2], s.sig.alphabet, draw) + (m[3] ?? ""));
+  return hset(hs, name, m[1] + alterEncoded(m[2], s.sig.alphabet, draw.mode, draw) + (m[3] ?? ""));
 }
 // (secret, headers, body, now) for a tampering kind, starting from the untampered ones.
 function tampered(s, c, kind, hs, headerName) {
@@ -407,16 +429,40 @@ function tampered(s, c, kind, hs, headerName) {
 }
 
 // ----------------------------------------------------------------------------------- CLI runner
-const execFileP = promisify(execFile);
+// The CLI runs are started by a small helper process: fork() cost grows with the parent's memory
+// (this process holds the npm packages and MiB-sized bodies, ~150+ MB; the helper ~40 MB), and
+// thousands of runs from the big process would spend most of the suite's time in the kernel.
+const HELPER = `
+const { execFile } = require("node:child_process");
+process.on("message", ({ id, file, args, timeout }) => {
+  execFile(file, args, { encoding: "utf8", timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    let code = 0, errno = null;
+    if (err) {
+      if (typeof err.code === "number") code = err.code;
+      else { errno = err.code ?? null; code = err.killed ? "killed (timeout " + timeout / 1000 + " s)" : String(err.signal ?? err.code); }
+    }
+    process.send({ id, code, errno, message: err ? err.message : "", stdout: String(stdout ?? ""), stderr: String(stderr ?? "") });
+  });
+});
+process.on("disconnect", () => process.exit(0));
+`;
+let helper = null, helperSeq = 0;
+const helperWaiting = new Map();
+function startHelper() {
+  helper = spawn(process.execPath, ["-e", HELPER], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  helper.on("message", (m) => { const done = helperWaiting.get(m.id); helperWaiting.delete(m.id); done?.(m); });
+  helper.on("exit", (code, sig) => {
+    if (helperWaiting.size) fatal(`spawn helper exited (${code ?? sig})`);
+  });
+}
 async function hooksig(args) {
-  try {
-    const { stdout, stderr } = await execFileP(opt.cli, args, { encoding: "utf8", timeout: 60000, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    if (typeof e.code === "number") return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-    if (e.code === "ENOENT" || e.code === "EACCES") { console.error(`interop: cannot run ${opt.cli}: ${e.message}`); process.exit(2); }
-    return { code: e.killed ? "killed (timeout 60 s)" : String(e.signal ?? e.code), stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
+  const m = await new Promise((resolve) => {
+    const id = helperSeq++;
+    helperWaiting.set(id, resolve);
+    helper.send({ id, file: opt.cli, args, timeout: 60000 });
+  });
+  if (m.errno === "ENOENT" || m.errno === "EACCES" || m.errno === "ETXTBSY") fatal(`cannot run ${opt.cli}: ${m.message}`);
+  return { code: m.code, stdout: m.stdout, stderr: m.stderr };
 }
 const clip = (t, n = 300) => { t = String(t ?? "").trim(); return JSON.stringify(t.length > n ? t.slice(0, n) + "..." : t); };
 const shq = (a) => (/^[A-Za-z0-9_\/.,:=+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
@@ -428,6 +474,12 @@ const expectInvalid = (r) => (r.code === 1 && /^invalid\b/.test(r.stderr.trim())
 
 // ----------------------------------------------------------------------------------- one case
 let TMP;
+// Unrecoverable (CLI missing or replaced mid-run, helper died): remove the temp dir and exit 2.
+function fatal(msg) {
+  console.error(`interop: ${msg}`);
+  if (TMP && !opt.keepTmp) fsSync.rmSync(TMP, { recursive: true, force: true });
+  process.exit(2);
+}
 async function runCase(name, index) {
   const s = SCHEMES[name];
   const c = makeCase(name, index);
@@ -502,7 +554,8 @@ async function runCase(name, index) {
     } else fail(`${refName} sign`, `signature not found in ${JSON.stringify(pkgHeaders)}`);
   }
   if (!opt.keepTmp) await fs.rm(dir, { recursive: true, force: true });
-  return { c, fails };
+  // Keep only what the report needs: bodies (up to 1 MiB each) are not retained.
+  return { c: { scheme: name, index, bodyLen: c.body.length, kind: c.kind, secret: c.secret, id: c.id, ts: c.ts }, fails };
 }
 const fmtOff = (d) => (d === 0 ? "" : d > 0 ? `+${d}` : `${d}`);
 function describeTamper(c, kind, t) {
@@ -510,7 +563,7 @@ function describeTamper(c, kind, t) {
     case "body": return `body with one ${c.kind === "bytes" ? "byte" : "character"} changed (${c.body.length} -> ${t.body.length} bytes)`;
     case "secret": return `other secret ${JSON.stringify(t.secret)}`;
     case "stale": return `clock at ts${fmtOff(t.now - c.ts)} s`;
-    case "signature": return `altered headers ${clip(JSON.stringify(t.headers), 400)}`;
+    case "signature": return `signature ${SIG_MODES[c.sigDraw.mode]}: ${clip(JSON.stringify(t.headers), 400)}`;
   }
 }
 
@@ -580,8 +633,9 @@ async function pool(tasks, limit) {
 async function main() {
   const t0 = Date.now();
   TMP = await fs.mkdtemp(path.join(os.tmpdir(), "hooksig-interop-"));
+  startHelper();
   const cleanup = () => { if (!opt.keepTmp) fsSync.rmSync(TMP, { recursive: true, force: true }); };
-  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { cleanup(); process.exit(130); });
+  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => { cleanup(); process.exit(sig === "SIGINT" ? 130 : 143); });
   const indices = opt.only !== null ? [opt.only] : Array.from({ length: opt.cases }, (_, i) => i);
   console.log(`hooksig interop: cli ${opt.cli}`);
   console.log(`seed ${opt.seed}; ${opt.only !== null ? `case ${opt.only} only` : `${opt.cases} cases per scheme`}; ` +
@@ -596,7 +650,7 @@ async function main() {
       const d = await docsVectors();
       total += d.fails.length;
       for (const f of d.fails) console.log(`FAIL docs: [${f.check}] ${f.detail}${f.args ? `\n    ${cmdline(f.args)}` : ""}`);
-      console.log(`docs-vectors: ${d.n} cases, ${d.fails.length} disagreements`);
+      if (d.n) console.log(`docs-vectors: ${d.n} cases, ${d.fails.length} disagreements`);
     }
     const tasks = [];
     for (const name of opt.schemes) for (const i of indices) tasks.push(() => runCase(name, i));
@@ -611,12 +665,12 @@ async function main() {
       for (const r of failing) for (const f of r.fails) {
         const g = groups.get(f.check) ?? { n: 0, best: null };
         g.n++;
-        if (!g.best || r.c.body.length < g.best.r.c.body.length) g.best = { r, f };
+        if (!g.best || r.c.bodyLen < g.best.r.c.bodyLen) g.best = { r, f };
         groups.set(f.check, g);
       }
       for (const [check, g] of groups) {
         const { r: { c }, f } = g.best;
-        console.log(`FAIL ${name} [${check}]: ${g.n} case(s); smallest: #${c.index}, body ${c.body.length} B (${c.kind}), ` +
+        console.log(`FAIL ${name} [${check}]: ${g.n} case(s); smallest: #${c.index}, body ${c.bodyLen} B (${c.kind}), ` +
           `secret ${JSON.stringify(c.secret)}, id ${c.id}, ts ${c.ts}\n    ${f.detail}` +
           (f.args ? `\n    ${cmdline(f.args)}` : "") +
           `\n    re-run: node interop.mjs --cli ${shq(opt.cli)} --seed ${opt.seed} --scheme ${name} --only ${c.index} --keep-tmp`);
@@ -624,10 +678,13 @@ async function main() {
       console.log(`${name}: ${rs.length} cases, ${count} disagreements${count ? ` (in ${failing.length} cases)` : ""}`);
     }
   } finally {
+    const exited = new Promise((r) => helper.once("exit", r));
+    helper.disconnect();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
     cleanup();
     if (opt.keepTmp) console.log(`temporary files kept in ${TMP}`);
   }
   console.log(`${total === 0 ? "OK" : "FAILED"}: ${total} disagreements in ${((Date.now() - t0) / 1000).toFixed(1)} s (seed ${opt.seed})`);
   process.exit(total === 0 ? 0 : 1);
 }
-main().catch((e) => { console.error(e); process.exit(2); });
+main().catch((e) => fatal(e?.stack ?? String(e)));
