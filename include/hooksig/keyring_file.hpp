@@ -211,7 +211,8 @@ inline keyring_file_result keyring_io_error(int os_errno) noexcept {
 ///         zeroizing memory; never reports secret bytes.
 [[nodiscard]] inline keyring_file_result read_keyring_file(const std::string& path, std::vector<key_entry>& out) noexcept {
     try {
-        detail::fd_closer file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
+        // O_NONBLOCK: a FIFO in its place must not hang the reader (refused below as not a regular file).
+        detail::fd_closer file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
         if (file.fd < 0) return detail::keyring_io_error(errno);
         struct stat info {};
         if (::fstat(file.fd, &info) != 0) return detail::keyring_io_error(errno);

@@ -106,8 +106,20 @@ check "the added secret verifies" '"$cli" verify --keyring "$w/recv" --headers-f
 check "add --kind text --grace 90s makes it primary and ends the others" '[ $rc = 0 ] && grep -q " text $((T + 20)) - github text secret with spaces$" "$w/recv" && [ "$(grep -c " $((T + 110)) " "$w/recv")" = 2 ]'
 "$cli" keyring show "$w/recv" --now $((T + 20)) > "$w/show"
 check "show lists the text kind without its text" 'grep -Eq " text " "$w/show" && ! grep -q "spaces" "$w/show"'
-"$cli" sign --keyring "$w/recv" --scheme github --now $((T + 30)) --body-file "$w/body" > "$w/gh" 2>/dev/null
-check "a one-signature scheme signs with the primary" '"$cli" sign --scheme github --secret "github text secret with spaces" --body-file "$w/body" | cmp -s - "$w/gh"'
+"$cli" keyring new "$w/gh-ring" --now "$T" > /dev/null 2>&1
+"$cli" keyring add "$w/gh-ring" --scheme github --secret "github secret A" --grace 0 --now "$T" > /dev/null 2>&1
+"$cli" keyring add "$w/gh-ring" --scheme github --secret "github secret B" --grace 90s --now $((T + 20)) > /dev/null 2>&1
+"$cli" sign --keyring "$w/gh-ring" --scheme github --now $((T + 30)) --body-file "$w/body" > "$w/gh" 2>/dev/null
+check "a one-signature scheme signs with the primary of two active keys" '[ "$(grep -vc "^#" "$w/gh-ring")" = 3 ] && "$cli" sign --scheme github --secret "github secret B" --body-file "$w/body" | cmp -s - "$w/gh"'
+"$cli" sign --keyring "$w/recv" --now $((T + 30)) --body-file "$w/body" > /dev/null 2> "$w/err"; rc=$?
+check "a text key in a ring used with --scheme standard is a usage error naming the key" '[ $rc = 2 ] && grep -Eq "keyring key [0-9a-f]{12} is a text secret; --scheme standard takes whsec secrets" "$w/err" && ! grep -q spaces "$w/err"'
+ST=whsec_stripeStyleTextSecret1234567890ab
+"$cli" keyring new "$w/stripe" --now "$T" > /dev/null 2>&1
+"$cli" keyring add "$w/stripe" --secret "$ST" --scheme stripe --grace 0 --now "$T" > /dev/null 2>&1; rc=$?
+check "add --scheme stripe stores a whsec_-looking Stripe secret as text" '[ $rc = 0 ] && grep -q " text $T - $ST$" "$w/stripe"'
+check "sign --keyring --scheme stripe matches sign --secret" '"$cli" sign --keyring "$w/stripe" --scheme stripe --now $((T + 1)) --body-file "$w/body" | cmp -s - <("$cli" sign --secret "$ST" --scheme stripe --timestamp $((T + 1)) --body-file "$w/body")'
+"$cli" keyring add "$w/recv" --secret "$S" --kind whsec --scheme standard > /dev/null 2>&1; rc=$?
+check "add --kind with --scheme is a usage error" '[ $rc = 2 ]'
 "$cli" keyring add "$w/recv" --secret "$S" --grace 1m --not-before 5 > /dev/null 2>&1; rc=$?
 check "add --grace with --not-before is a usage error" '[ $rc = 2 ]'
 "$cli" keyring add "$w/recv" --secret "whsec_AAAAsecretAAAAAAAAAAAAAAAA" > "$w/out" 2> "$w/err"; rc=$?

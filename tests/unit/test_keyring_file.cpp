@@ -149,13 +149,15 @@ TEST_CASE("a keyring file readable or writable by group or others is refused") {
     CHECK(read_keyring_file(file, out));
 }
 
-TEST_CASE("a missing keyring file or a directory is an I/O error with the OS reason") {
+TEST_CASE("a missing keyring file, a directory or a FIFO is an I/O error with the OS reason") {
     temp_dir dir;
     std::vector<key_entry> out;
     const keyring_file_result missing = read_keyring_file(dir.path + "/absent", out);
     CHECK(missing.error == errc::keyring_file_io);
     CHECK(missing.os_error == std::errc::no_such_file_or_directory);
     CHECK(read_keyring_file(dir.path, out).error == errc::keyring_file_io);
+    REQUIRE(::mkfifo((dir.path + "/fifo").c_str(), 0600) == 0); // must not block waiting for a writer
+    CHECK(read_keyring_file(dir.path + "/fifo", out).error == errc::keyring_file_io);
     const keyring_file_result no_dir = write_keyring_file(dir.path + "/absent/ring", {{secret::generate(), {T0, std::nullopt}}});
     CHECK(no_dir.error == errc::keyring_file_io);
 }

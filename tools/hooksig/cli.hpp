@@ -117,6 +117,21 @@ int with_scheme(const options& opts, F&& f) {
                       "paddle, square)");
 }
 
+/// Usage error when a key of `ring` is not of the kind `scheme` keys its MAC
+/// with (a Stripe `whsec_...` text secret stored as a whsec key would never
+/// verify, and the reverse); names the key id, never the secret.
+template <class Scheme>
+void check_keyring_kinds(const Scheme& scheme, const keyring<fixed_clock>& ring) {
+    for (const key_entry& e : ring.entries()) {
+        secret as_scheme;
+        const exposed_secret text = e.key.expose();
+        if (!scheme.make_secret(text.view(), as_scheme) && as_scheme.key_kind() == e.key.key_kind()) continue;
+        const bool whsec = e.key.key_kind() == secret::kind::whsec;
+        throw usage_error("keyring key " + e.key.key_id() + " is a " + (whsec ? "whsec" : "text") + " secret; --scheme " +
+                          std::string(scheme.name()) + " takes " + (whsec ? "text" : "whsec") + " secrets");
+    }
+}
+
 /// Makes the scheme's secrets from --secret values; usage error naming the
 /// position (never the text) of an unusable one.
 template <class Scheme>

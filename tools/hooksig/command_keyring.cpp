@@ -26,7 +26,7 @@ namespace {
 
 const char* const keyring_usage =
     "keyring new FILE [--bytes N] | keyring rotate FILE --grace DURATION [--bytes N] | "
-    "keyring add FILE --secret S [--kind whsec|text] [--grace DURATION | --not-before T] [--not-after T] | "
+    "keyring add FILE --secret S [--kind whsec|text | --scheme NAME] [--grace DURATION | --not-before T] [--not-after T] | "
     "keyring show FILE   (each takes --now UNIX_SECONDS; DURATION: 0, 90s, 15m, 24h, 7d)";
 
 /// `0`, or digits followed by s, m, h or d; at most keyring_max_grace.
@@ -131,13 +131,21 @@ int run_rotate(const std::vector<std::string>& args) {
 }
 
 int run_add(const std::vector<std::string>& args) {
-    const options opts(args, {"--secret", "--kind", "--grace", "--not-before", "--not-after", "--now"}, {}, 1);
+    const options opts(args, {"--secret", "--kind", "--scheme", "--header-name", "--grace", "--not-before", "--not-after",
+                              "--now"},
+                       {}, 1);
     const std::string path = path_argument(opts);
     if (!opts.has("--secret")) throw usage_error("give --secret S");
+    if (opts.has("--kind") && opts.has("--scheme")) throw usage_error("give --kind or --scheme, not both");
     const std::string kind = opts.one("--kind", "whsec");
     secret added;
     std::error_code parsed;
-    if (kind == "whsec")
+    if (opts.has("--scheme")) // the kind that scheme keys its MAC with
+        with_scheme(opts, [&](const auto& scheme) {
+            parsed = scheme.make_secret(opts.one("--secret"), added);
+            return 0;
+        });
+    else if (kind == "whsec")
         parsed = secret::parse(opts.one("--secret"), added);
     else if (kind == "text")
         parsed = secret::from_text(opts.one("--secret"), added);

@@ -15,7 +15,10 @@ int run_sign(const std::vector<std::string>& args) {
         using scheme_type = std::decay_t<decltype(scheme)>;
         // --keyring: the keys active at --now (default: the wall clock's now).
         keyring<fixed_clock> ring(fixed_clock{now_from_options(opts)});
-        if (opts.has("--keyring")) load_keyring_file(opts.one("--keyring"), ring);
+        if (opts.has("--keyring")) {
+            load_keyring_file(opts.one("--keyring"), ring);
+            check_keyring_kinds(scheme, ring);
+        }
         const std::vector<secret> secrets = secrets_from_options(scheme, opts);
         sign_options choices;
         choices.id = opts.one("--id");

@@ -22,6 +22,7 @@ int run_verify(const std::vector<std::string>& args) {
             // Keys judged at --now (default: the wall clock's now); the matching key's id goes to stderr.
             keyring<fixed_clock> ring(fixed_clock{now_from_options(opts)});
             load_keyring_file(opts.one("--keyring"), ring);
+            check_keyring_kinds(scheme, ring);
             const keyring_verifier<scheme_type, fixed_clock> check(ring, policy, scheme);
             const auto headers = read_headers(opts);
             const std::string body = read_body(opts);
