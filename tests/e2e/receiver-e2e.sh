@@ -56,7 +56,7 @@ start_redis() {
 }
 # Waits until the receiver's log holds $1 (a grep -E pattern) $2 times (default 1).
 wait_log() {
-  for _ in $(seq 100); do
+  for _ in $(seq 200); do
     [ "$(grep -cE "$1" "$w/receiver.log")" -ge "${2:-1}" ] && return 0
     sleep 0.05
   done
@@ -140,6 +140,13 @@ check "after SIGHUP the new secret passes" '[ $rc6 = 0 ] && grep -q ": accepted$
 "$cli" send "$url" --keyring "$w/keys.old" --id msg_e2e_old_key --event signed.with.old > "$w/out7"; rc7=$?
 check "the old secret passes inside the grace window" '[ $rc7 = 0 ] && grep -q ": accepted$" "$w/out7"'
 check "the log names the old key for it" 'grep -q "id=msg_e2e_old_key verdict=accepted status=200 key=$old_id " "$w/receiver.log"'
+
+# ... and once a rotation with no grace is loaded, the old secrets fail.
+"$cli" keyring rotate "$w/keys" --grace 0 > /dev/null 2>&1
+kill -HUP "$receiver_pid"
+wait_log '^keyring reloaded: 1 keys' || true
+"$cli" send "$url" --keyring "$w/keys.old" --event signed.with.old > "$w/out7b"; rc7b=$?
+check "after a rotation with --grace 0 + SIGHUP the old secret is rejected" '[ $rc7b = 1 ] && grep -q "HTTP 401" "$w/out7b"'
 
 # 4. Reloads do not drop requests: deliveries keep flowing during 5 SIGHUPs.
 ( for i in $(seq 40); do
