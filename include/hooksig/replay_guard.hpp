@@ -213,6 +213,9 @@ template <class Scheme, class Headers>
 ///
 /// If processing a first-seen delivery fails, call release() and answer 5xx so
 /// the provider's retry is processed instead of being reported as a duplicate.
+/// The record is made before processing, so a copy arriving while the first is
+/// still being processed is answered `duplicate` at once; should that first
+/// processing then fail, the provider retries only the copy it saw fail.
 ///
 /// @tparam Store see THE STORE INTERFACE above (memory_store, redis_store)
 template <class Store>
