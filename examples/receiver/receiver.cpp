@@ -45,13 +45,15 @@ struct usage_error : std::runtime_error {
 };
 
 const char* const usage_text =
-    "usage: hooksig-receiver --listen HOST:PORT --keyring FILE [--scheme NAME] [--header-name NAME]\n"
+    "usage: hooksig-receiver --listen HOST:PORT --keyring FILE [--scheme NAME] [--header-name NAME] [--url URL]\n"
     "                        [--redis HOST:PORT] [--fail-open] [--tolerance SECONDS] [--ttl SECONDS]\n"
     "                        [--capacity N]\n"
     "  --listen HOST:PORT   address to serve on (PORT 0: any free port; the chosen one is logged)\n"
     "  --keyring FILE       hooksig keyring file (mode 0600); SIGHUP reloads it\n"
-    "  --scheme NAME        standard (default), svix, stripe, github, slack, shopify, raw-hex, raw-base64\n"
+    "  --scheme NAME        standard (default), svix, stripe, github, slack, shopify, paddle, square,\n"
+    "                       raw-hex, raw-base64\n"
     "  --header-name NAME   signature header of raw-hex / raw-base64 (default x-signature-sha256)\n"
+    "  --url URL            square: the notification URL Square signs\n"
     "  --redis HOST:PORT    share the replay store with other receivers (default: in memory)\n"
     "  --fail-open          when the replay store is down, accept deliveries (default: answer 503)\n"
     "  --tolerance SECONDS  timestamp window (default 300)\n"
@@ -64,6 +66,7 @@ struct config {
     std::string keyring_path;
     std::string scheme = "standard";
     std::string header_name;
+    std::string url;
     std::string redis_host;
     int redis_port = 0;
     bool fail_open = false;
@@ -112,6 +115,8 @@ config parse_args(int argc, char** argv) {
             c.scheme = value;
         } else if (flag == "--header-name") {
             c.header_name = value;
+        } else if (flag == "--url") {
+            c.url = value;
         } else if (flag == "--redis") {
             split_host_port(flag, value, c.redis_host, c.redis_port, 1);
         } else if (flag == "--tolerance") {
@@ -189,12 +194,30 @@ int status_for(const std::error_code& error) {
     return 401;
 }
 
+/// Reads the keyring file and, when every key is of the kind `scheme` keys its
+/// MAC with (whsec_ bytes or text), swaps it into `ring` at once (readers see
+/// the old keys or the new ones). Returns an empty string on success, else the
+/// reason (never a secret); the ring is then unchanged.
+template <class Scheme>
+std::string load_checked(const std::string& path, const Scheme& scheme, keyring<>& ring) {
+    std::vector<key_entry> entries;
+    if (const keyring_file_result read = read_keyring_file(path, entries); !read) return read.message();
+    for (const key_entry& e : entries) {
+        secret as_scheme;
+        const exposed_secret text = e.key.expose();
+        if (scheme.make_secret(text.view(), as_scheme) || as_scheme.key_kind() != e.key.key_kind())
+            return "key " + e.key.key_id() + " is not a " + std::string(scheme.name()) + " secret (wrong kind)";
+    }
+    if (const std::error_code failed = ring.assign(entries)) return failed.message();
+    return {};
+}
+
 /// Serves until SIGINT / SIGTERM. Returns the process exit code.
 template <class Scheme>
 int serve(const config& cfg, const Scheme& scheme) {
     keyring<> ring;
-    if (const keyring_file_result loaded = load_keyring(cfg.keyring_path, ring); !loaded) {
-        std::fprintf(stderr, "hooksig-receiver: %s: %s\n", cfg.keyring_path.c_str(), loaded.message().c_str());
+    if (const std::string failed = load_checked(cfg.keyring_path, scheme, ring); !failed.empty()) {
+        std::fprintf(stderr, "hooksig-receiver: %s: %s\n", cfg.keyring_path.c_str(), failed.c_str());
         return 2;
     }
     verify_options policy;
@@ -293,9 +316,8 @@ int serve(const config& cfg, const Scheme& scheme) {
                 server.stop();
                 return;
             }
-            const keyring_file_result loaded = load_keyring(cfg.keyring_path, ring);
-            if (!loaded) {
-                log_line("keyring reload failed, keeping the previous keys: %s\n", loaded.message().c_str());
+            if (const std::string failed = load_checked(cfg.keyring_path, scheme, ring); !failed.empty()) {
+                log_line("keyring reload failed, keeping the previous keys: %s\n", failed.c_str());
                 continue;
             }
             std::string ids;
@@ -320,11 +342,18 @@ template <class F>
 int with_scheme(const config& cfg, F&& f) {
     const bool raw = cfg.scheme == "raw-hex" || cfg.scheme == "raw-base64";
     if (!cfg.header_name.empty() && !raw) throw usage_error("--header-name applies to raw-hex and raw-base64");
+    if (!cfg.url.empty() && cfg.scheme != "square") throw usage_error("--url applies to --scheme square");
     if (cfg.scheme == "standard" || cfg.scheme == "svix") return f(standard_webhooks{});
     if (cfg.scheme == "stripe") return f(stripe{});
     if (cfg.scheme == "github") return f(github{});
     if (cfg.scheme == "slack") return f(slack{});
     if (cfg.scheme == "shopify") return f(shopify{});
+    if (cfg.scheme == "paddle") return f(paddle{});
+    if (cfg.scheme == "square") {
+        if (!square::is_valid_notification_url(cfg.url))
+            throw usage_error("--scheme square needs --url (the subscription's notification URL)");
+        return f(square(cfg.url));
+    }
     if (raw) {
         const std::string header = cfg.header_name.empty() ? std::string(raw_hex::default_header_name) : cfg.header_name;
         if (!raw_hex::is_valid_header_name(header)) throw usage_error("--header-name needs an HTTP header name");

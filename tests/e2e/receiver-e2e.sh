@@ -44,7 +44,7 @@ start_redis() {
     redis_pid=$!
     for _ in $(seq 50); do
       # Our own log says it bound the port, so the PONG is ours, not another test's Redis.
-      grep -q "Ready to accept connections" "$w/redis.log" &&
+      grep -q "Ready to accept connections" "$w/redis.log" 2>/dev/null &&
         [ "$(redis_cmd "$redis_port" PING 2>/dev/null)" = "+PONG" ] && return 0
       kill -0 "$redis_pid" 2>/dev/null || break
       sleep 0.1
@@ -91,6 +91,13 @@ check "an unreachable receiver: 8 attempts, exit 1, one id" \
 start_redis
 "$cli" keyring new "$w/keys" > "$w/secret1" 2>/dev/null
 old_id=$("$cli" keyring show "$w/keys" | awk 'NR == 2 { print $1 }')
+for args in "--keyring $w/keys" "--listen 127.0.0.1:0" "--listen 127.0.0.1:0 --keyring $w/none" \
+            "--listen 127.0.0.1:0 --keyring $w/keys --scheme github" "--listen 127.0.0.1:0 --keyring $w/keys --bogus 1"; do
+  timeout 10 "$receiver" $args > /dev/null 2> "$w/err"; rc=$?
+  check "receiver refuses to start (exit 2): $args" '[ $rc = 2 ] && [ -s "$w/err" ]'
+done
+timeout 10 "$receiver" --listen 127.0.0.1:0 --keyring "$w/keys" --scheme github > /dev/null 2> "$w/err"
+check "a keyring of the wrong kind for --scheme is named by key id" 'grep -q "key $old_id is not a github secret" "$w/err"'
 "$receiver" --listen 127.0.0.1:0 --keyring "$w/keys" --redis "127.0.0.1:$redis_port" > "$w/receiver.log" 2>&1 &
 receiver_pid=$!
 wait_log '^listening ' || { echo "FAIL receiver did not start"; cat "$w/receiver.log"; exit 1; }

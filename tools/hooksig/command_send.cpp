@@ -148,7 +148,7 @@ int deliver(const options& opts, const target& to, const std::string& body, cons
 int run_send(const std::vector<std::string>& args) {
     const options opts(args,
                        {"--secret", "--keyring", "--scheme", "--header-name", "--body-file", "--event", "--id",
-                        "--timestamp", "--header", "--time-scale", "--timeout", "--content-type"},
+                        "--timestamp", "--header", "--time-scale", "--timeout", "--content-type", "--url"},
                        {"--retry"}, 1);
     if (opts.positional().size() != 1) throw usage_error("give the URL to post to");
     const target to = parse_url(opts.positional()[0]);
@@ -168,12 +168,14 @@ int run_send(const std::vector<std::string>& args) {
     return with_scheme(opts, [&](const auto& scheme) {
         using scheme_type = std::decay_t<decltype(scheme)>;
         if (opts.has("--keyring")) {
-            keyring<> ring;
-            const keyring_file_result loaded = load_keyring(opts.one("--keyring"), ring);
-            if (!loaded) throw usage_error("--keyring: " + loaded.message());
-            const keyring_signer<scheme_type> signer_(ring, scheme);
+            // Each attempt signs with the keys active at that attempt's time.
+            keyring<fixed_clock> ring(fixed_clock{wall_clock{}.now()});
+            load_keyring_file(opts.one("--keyring"), ring);
+            check_keyring_kinds(scheme, ring);
+            const keyring_signer<scheme_type, fixed_clock> signer_(ring, scheme);
             return deliver(opts, to, body, id, scheme.signs_id(),
                            [&](std::string_view b, const sign_options& o, std::vector<header>& out) {
+                               ring.clock().at = wall_clock{}.now();
                                return signer_.sign(b, o, out);
                            });
         }
@@ -188,6 +190,7 @@ int run_send(const std::vector<std::string>& args) {
 const register_command registered{
     {"send",
      "send http://HOST[:PORT]/PATH (--secret S [--secret S2 ...] | --keyring F) [--scheme NAME] [--header-name NAME] "
+     "[--url URL] "
      "[--body-file F | --event TYPE] [--id ID] [--timestamp T] [--header 'Name: value' ...] [--content-type T] "
      "[--timeout SECONDS] [--retry [--time-scale X]]  (http:// only; --retry: 1, 5, 10, 30, 60, 120, 240 min x X)",
      run_send}};
