@@ -2,7 +2,7 @@
 //
 // The provider schemes' verify path: the first input byte picks the scheme
 // (Stripe, GitHub, Slack, Shopify, raw-hex, raw-base64, raw-hex under a custom
-// header name); the rest is a delivery (layout: parse_delivery in
+// header name, Paddle, Square); the rest is a delivery (layout: parse_delivery in
 // fuzzer_common.hpp). Each scheme's verifier holds two text keys: one made up
 // for fuzzing and the one its tests/vectors cases use, so seeds verify.
 //
@@ -24,9 +24,11 @@
 #include <vector>
 
 #include <hooksig/schemes/github.hpp>
+#include <hooksig/schemes/paddle.hpp>
 #include <hooksig/schemes/raw.hpp>
 #include <hooksig/schemes/shopify.hpp>
 #include <hooksig/schemes/slack.hpp>
+#include <hooksig/schemes/square.hpp>
 #include <hooksig/schemes/stripe.hpp>
 #include <hooksig/signer.hpp>
 #include <hooksig/verifier.hpp>
@@ -56,14 +58,15 @@ mac_bytes mac_of(const hooksig::secret& key, std::string_view content) {
 /// A scheme with one header holding `prefix` + the encoded MAC of the body.
 template <bool Hex>
 reference_verdict judge_body_mac(const delivery_input& in, const std::vector<hooksig::secret>& keys,
-                                 std::initializer_list<std::string_view> names, std::string_view prefix) {
+                                 std::initializer_list<std::string_view> names, std::string_view prefix,
+                                 std::string_view content_prefix = {}) {
     reference_verdict v;
     bool repeated = false;
     const std::string* value = hooksig_fuzz::pick_header(in.headers, names, repeated);
     if (value == nullptr || repeated) return v;
     v.acceptable = true;
     for (std::size_t k = 0; k < 2; ++k) {
-        const mac_bytes mac = mac_of(keys[k], in.body);
+        const mac_bytes mac = mac_of(keys[k], std::string(content_prefix) + std::string(in.body));
         v.matches[k] = *value == std::string(prefix) + (Hex ? hooksig_fuzz::reference_hex(mac) : hooksig_fuzz::reference_base64(mac));
     }
     return v;
@@ -81,38 +84,43 @@ reference_verdict judge_slack(const delivery_input& in, const std::vector<hooksi
     return v;
 }
 
-reference_verdict judge_stripe(const delivery_input& in, const std::vector<hooksig::secret>& keys) {
+/// A header of `separator`-separated key=value items: exactly one `ts_key`,
+/// at most 32 others, at least one `mac_key` (Stripe `t=..,v1=..`; Paddle
+/// `ts=..;h1=..`); the MAC covers ts + `content_separator` + body.
+reference_verdict judge_timestamped_list(const delivery_input& in, const std::vector<hooksig::secret>& keys,
+                                         std::string_view name, char separator, std::string_view ts_key,
+                                         std::string_view mac_key, std::string_view content_separator) {
     reference_verdict v;
     bool repeated = false, canonical = false;
-    const std::string* value = hooksig_fuzz::pick_header(in.headers, {"stripe-signature"}, repeated);
+    const std::string* value = hooksig_fuzz::pick_header(in.headers, {name}, repeated);
     if (value == nullptr || repeated || value->empty() || value->size() > 8192) return v;
     for (const char c : *value)
         if (c < ' ' || c > '~') return v;
-    // Comma-separated key=value items: exactly one t, at most 32 others, at least one v1.
     std::string_view t;
-    std::vector<std::string_view> v1;
+    std::vector<std::string_view> macs;
     std::size_t ts_count = 0, others = 0;
     const std::string_view all = *value;
     for (std::size_t pos = 0; pos <= all.size();) {
-        std::size_t end = all.find(',', pos);
+        std::size_t end = all.find(separator, pos);
         if (end == std::string_view::npos) end = all.size();
         const std::string_view item = all.substr(pos, end - pos);
         pos = end + 1;
         const std::size_t eq = item.find('=');
         if (eq == std::string_view::npos || eq == 0) return v;
-        if (item.substr(0, eq) == "t") {
+        if (item.substr(0, eq) == ts_key) {
             ++ts_count;
             t = item.substr(eq + 1);
         } else {
             ++others;
-            if (item.substr(0, eq) == "v1") v1.push_back(item.substr(eq + 1));
+            if (item.substr(0, eq) == mac_key) macs.push_back(item.substr(eq + 1));
         }
     }
-    if (ts_count != 1 || others > 32 || v1.empty()) return v;
+    if (ts_count != 1 || others > 32 || macs.empty()) return v;
     v.acceptable = hooksig_fuzz::fresh_timestamp(t, in.now, tolerance, canonical);
+    const std::string content = std::string(t) + std::string(content_separator) + std::string(in.body);
     for (std::size_t k = 0; k < 2; ++k) {
-        const std::string expected = hooksig_fuzz::reference_hex(mac_of(keys[k], std::string(t) + "." + std::string(in.body)));
-        for (const std::string_view mac : v1) v.matches[k] |= mac == expected;
+        const std::string expected = hooksig_fuzz::reference_hex(mac_of(keys[k], content));
+        for (const std::string_view mac : macs) v.matches[k] |= mac == expected;
     }
     return v;
 }
@@ -168,9 +176,14 @@ std::unique_ptr<target> make(std::string_view vector_secret, Scheme scheme, Judg
 
 using keys_t = const std::vector<hooksig::secret>&;
 
+// Square signs its subscription's notification URL before the body.
+constexpr std::string_view square_url = "https://example.com/webhooks/square";
+
 std::vector<std::unique_ptr<target>> make_targets() {
     std::vector<std::unique_ptr<target>> t;
-    t.push_back(make("whsec_hooksigStripeTestSecret0123456789", hooksig::stripe{}, judge_stripe));
+    t.push_back(make("whsec_hooksigStripeTestSecret0123456789", hooksig::stripe{}, [](const delivery_input& in, keys_t k) {
+        return judge_timestamped_list(in, k, "stripe-signature", ',', "t", "v1", ".");
+    }));
     t.push_back(make("hooksig-github-test-secret", hooksig::github{}, [](const delivery_input& in, keys_t k) {
         return judge_body_mac<true>(in, k, {"x-hub-signature-256"}, "sha256=");
     }));
@@ -188,6 +201,12 @@ std::vector<std::unique_ptr<target>> make_targets() {
                      [](const delivery_input& in, keys_t k) {
                          return judge_body_mac<true>(in, k, {"x-custom-signature"}, "");
                      }));
+    t.push_back(make("pdl_ntfset_01gkpjp8bkm3tm53kdgkx6sms7_6h3qd3uFSi9YCD3OLYAShQI90XTI5vEI", hooksig::paddle{}, [](const delivery_input& in, keys_t k) {
+        return judge_timestamped_list(in, k, "paddle-signature", ';', "ts", "h1", ":");
+    }));
+    t.push_back(make("Ibxx_5AKakO-3qeNVR61Dw", hooksig::square(std::string(square_url)), [](const delivery_input& in, keys_t k) {
+        return judge_body_mac<false>(in, k, {"x-square-hmacsha256-signature"}, "", square_url);
+    }));
     return t;
 }
 

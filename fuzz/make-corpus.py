@@ -83,7 +83,8 @@ def standard_verify_seeds():
 
 
 # fuzz_scheme_verify's first byte: index of the scheme in its make_targets().
-SCHEME_INDEX = {"stripe": 0, "github": 1, "slack": 2, "shopify": 3, "raw-hex": 4, "raw-base64": 5, "raw-hex-custom": 6}
+SCHEME_INDEX = {"stripe": 0, "github": 1, "slack": 2, "shopify": 3, "raw-hex": 4, "raw-base64": 5, "raw-hex-custom": 6,
+                "paddle": 7, "square": 8}
 
 
 def scheme_verify_seeds():
