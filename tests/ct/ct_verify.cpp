@@ -28,9 +28,11 @@
 #include <hooksig/hmac.hpp>
 #include <hooksig/keyring.hpp>
 #include <hooksig/schemes/github.hpp>
+#include <hooksig/schemes/paddle.hpp>
 #include <hooksig/schemes/raw.hpp>
 #include <hooksig/schemes/shopify.hpp>
 #include <hooksig/schemes/slack.hpp>
+#include <hooksig/schemes/square.hpp>
 #include <hooksig/schemes/standard_webhooks.hpp>
 #include <hooksig/schemes/stripe.hpp>
 #include <hooksig/secret.hpp>
@@ -194,15 +196,15 @@ void check_verify() {
 /// Signs with a poisoned text key, publishes the headers (unpoisons them, as
 /// sending does), then verifies the delivery and a tampered one.
 template <class Scheme>
-void check_scheme(const char* name) {
-    section(name, [] {
+void check_scheme(const char* name, const Scheme& scheme = Scheme()) {
+    section(name, [&scheme] {
         std::string text = "hooksig-ct-provider-secret-0123456789";
         poison(text);
         hooksig::secret key;
         expect(!hooksig::secret::from_text(text, key), "from_text");
         const std::vector<hooksig::secret> keys = {hooksig::secret::from_text("another-key-for-rotation"), key};
-        const hooksig::signer<Scheme> signer({key});
-        const hooksig::verifier<Scheme> verifier(keys);
+        const hooksig::signer<Scheme> signer({key}, scheme);
+        const hooksig::verifier<Scheme> verifier(keys, {}, scheme);
         hooksig::sign_options options;
         options.timestamp = docs_now;
         std::vector<hooksig::header> sent;
@@ -268,6 +270,8 @@ int main(int argc, char** argv) {
     check_scheme<hooksig::shopify>("shopify sign + verify (base64)");
     check_scheme<hooksig::raw_hex>("raw-hex sign + verify");
     check_scheme<hooksig::raw_base64>("raw-base64 sign + verify");
+    check_scheme<hooksig::paddle>("paddle sign + verify (hex)");
+    check_scheme("square sign + verify (base64)", hooksig::square("https://example.com/webhooks/square"));
     check_keyring();
     const unsigned errors = VALGRIND_COUNT_ERRORS;
     std::printf("%u memcheck error(s), %d functional failure(s)\n", errors, failures);
