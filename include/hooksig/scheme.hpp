@@ -41,6 +41,7 @@
 #include <string_view>
 
 #include "clock.hpp"
+#include "headers.hpp"
 #include "hmac.hpp"
 
 namespace hooksig {
@@ -81,20 +82,44 @@ struct delivery {
     signature_list signatures;       ///< candidate MACs (receiving)
 };
 
+namespace detail {
+/// True when every byte of `word` lies in [lo, hi], for 1 <= lo <= hi <= 0x7E.
+constexpr bool bytes_in_range(std::uint64_t word, unsigned lo, unsigned hi) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
+    // For bytes below 0x80 neither sum carries into the next byte; a byte at or
+    // above 0x80 fails through `word` itself, whatever the carries do.
+    const std::uint64_t at_least_lo = word + (0x80 - lo) * ones; // high bit set where byte >= lo
+    const std::uint64_t above_hi = word + (0x7F - hi) * ones;    // high bit set where byte > hi
+    return ((word | ~at_least_lo | above_hi) & high) == 0;
+}
+
+/// True when every byte of `s` lies in [lo, hi] (1 <= lo <= hi <= 0x7E),
+/// checked eight bytes per step.
+constexpr bool all_bytes_in_range(std::string_view s, unsigned lo, unsigned hi) noexcept {
+    const std::size_t n = s.size();
+    if (n < 8) {
+        for (const char c : s)
+            if (static_cast<unsigned char>(c) < lo || static_cast<unsigned char>(c) > hi) return false;
+        return true;
+    }
+    for (std::size_t i = 0;; i += 8) {
+        const std::size_t at = i + 8 <= n ? i : n - 8; // the last word may overlap
+        if (!bytes_in_range(load_le64(s, at), lo, hi)) return false;
+        if (at + 8 == n) return true;
+    }
+}
+} // namespace detail
+
 /// True when `id` is a usable message id: 1..256 visible ASCII characters
 /// (no spaces, controls, NUL or non-ASCII bytes).
 constexpr bool is_valid_message_id(std::string_view id) noexcept {
     if (id.empty() || id.size() > message_id_max_size) return false;
-    for (const char c : id)
-        if (c < 0x21 || c > 0x7E) return false;
-    return true;
+    return detail::all_bytes_in_range(id, 0x21, 0x7E);
 }
 
 /// True when every byte of a header value is visible ASCII or a space.
 constexpr bool is_visible_ascii(std::string_view value) noexcept {
-    for (const char c : value)
-        if (c < 0x20 || c > 0x7E) return false;
-    return true;
+    return detail::all_bytes_in_range(value, 0x20, 0x7E);
 }
 
 } // namespace hooksig

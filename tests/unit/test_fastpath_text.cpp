@@ -1,0 +1,111 @@
+// The eight-bytes-at-a-time header name comparison and byte-range checks of the
+// verify hot path against plain one-byte-at-a-time references: every byte
+// value, in every position of names and values of every length that exercises
+// the word loop, its overlapping last word and the short-string path.
+#include <catch2/catch.hpp>
+
+#include <hooksig/headers.hpp>
+#include <hooksig/scheme.hpp>
+
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace {
+
+bool reference_name_equal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; };
+        if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i]))) return false;
+    }
+    return true;
+}
+
+bool reference_in_range(std::string_view s, unsigned lo, unsigned hi) {
+    for (const char c : s)
+        if (static_cast<unsigned char>(c) < lo || static_cast<unsigned char>(c) > hi) return false;
+    return true;
+}
+
+std::string random_name(std::mt19937& rng, std::size_t size) {
+    static constexpr char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+    std::string s(size, 'a');
+    for (char& c : s) c = chars[rng() % (sizeof chars - 1)];
+    return s;
+}
+
+constexpr std::size_t lengths[] = {1, 2, 7, 8, 9, 10, 15, 16, 17, 23, 24, 25, 40};
+
+} // namespace
+
+// Still usable in constant expressions.
+static_assert(hooksig::header_name_equal("Webhook-Signature", "webhook-signature"));
+static_assert(!hooksig::header_name_equal("webhook-signaturE", "webhook-signaturf"));
+static_assert(hooksig::is_valid_message_id("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"));
+static_assert(!hooksig::is_visible_ascii("v1,abc\x7f"));
+
+TEST_CASE("header_name_equal agrees with a byte-wise comparison for every pair of bytes in every position",
+          "[headers][fastpath]") {
+    std::mt19937 rng(7);
+    std::size_t equal = 0, compared = 0;
+    for (const std::size_t size : lengths) {
+        const std::string base = random_name(rng, size);
+        for (const std::size_t at : {std::size_t{0}, size / 2, size - 1}) {
+            // The other bytes in random case: case never decides equality.
+            std::string a = base, b = base;
+            for (std::size_t i = 0; i < size; ++i)
+                if ((rng() & 1) && b[i] >= 'a' && b[i] <= 'z') b[i] = static_cast<char>(b[i] - 32);
+            for (unsigned x = 0; x < 256; ++x) {
+                for (unsigned y = 0; y < 256; ++y) {
+                    a[at] = static_cast<char>(x);
+                    b[at] = static_cast<char>(y);
+                    const bool expected = reference_name_equal(a, b);
+                    if (hooksig::header_name_equal(a, b) != expected)
+                        FAIL_CHECK("size " << size << ", byte " << at << ": " << x << " vs " << y);
+                    equal += expected ? 1 : 0;
+                    ++compared;
+                }
+            }
+        }
+    }
+    CHECK(equal > 0);
+    CHECK(equal < compared);
+    CHECK_FALSE(hooksig::header_name_equal("webhook-id", "webhook-i"));
+}
+
+TEST_CASE("is_valid_message_id and is_visible_ascii agree with byte-wise checks for every byte in every position",
+          "[scheme][fastpath]") {
+    std::mt19937 rng(11);
+    std::size_t accepted = 0;
+    for (const std::size_t size : lengths) {
+        const std::string base = random_name(rng, size);
+        for (std::size_t at = 0; at < size; ++at) {
+            for (unsigned x = 0; x < 256; ++x) {
+                std::string s = base;
+                s[at] = static_cast<char>(x);
+                const bool id_ok = reference_in_range(s, 0x21, 0x7E);
+                const bool visible_ok = reference_in_range(s, 0x20, 0x7E);
+                if (hooksig::is_valid_message_id(s) != id_ok)
+                    FAIL_CHECK("is_valid_message_id: size " << size << ", byte " << at << " = " << x);
+                if (hooksig::is_visible_ascii(s) != visible_ok)
+                    FAIL_CHECK("is_visible_ascii: size " << size << ", byte " << at << " = " << x);
+                accepted += id_ok ? 1 : 0;
+            }
+        }
+    }
+    CHECK(accepted > 0);
+    SECTION("two bad bytes, one high bit carrying into the next byte") {
+        for (unsigned x = 0x80; x < 256; ++x) {
+            std::string s = "abcdefghijklmnop";
+            s[3] = static_cast<char>(x);
+            s[4] = '\x7f';
+            CHECK_FALSE(hooksig::is_visible_ascii(s));
+            CHECK_FALSE(hooksig::is_valid_message_id(s));
+        }
+    }
+    CHECK_FALSE(hooksig::is_valid_message_id(""));
+    CHECK_FALSE(hooksig::is_valid_message_id(std::string(hooksig::message_id_max_size + 1, 'a')));
+    CHECK(hooksig::is_valid_message_id(std::string(hooksig::message_id_max_size, 'a')));
+    CHECK(hooksig::is_visible_ascii(""));
+}
