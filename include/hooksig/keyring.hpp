@@ -104,6 +104,8 @@ struct key_entry {
 
 /// The outcome of a keyring verification: verify_result plus the id of the
 /// key that matched, so operators can see when an old key stops being used.
+/// `key_index` is the key's position in the ring at that moment (0 = newest);
+/// the key id is the stable name.
 struct keyring_verify_result : verify_result {
     char matched_id[key_id_size] = {}; ///< the matching key's id (valid on success)
 
