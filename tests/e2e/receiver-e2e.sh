@@ -3,8 +3,9 @@
 # driven by `hooksig send`. A valid delivery is accepted once, its replay and
 # its retry are duplicates, a tampered one is rejected, the old secret still
 # passes inside the grace window after `hooksig keyring rotate` + SIGHUP, no
-# request fails while the keyring reloads, Redis going away gives 503 and a
-# retrying sender gets through once it is back.
+# request fails while the keyring reloads, Redis going away gives 503 (a
+# receiver started with --fail-open accepts instead), and a retrying sender gets
+# through once Redis is back.
 #
 # usage: receiver-e2e.sh PATH/TO/hooksig PATH/TO/hooksig-receiver [PATH/TO/redis-server]
 set -uo pipefail
@@ -14,9 +15,9 @@ redis_server=${3:-$(command -v redis-server || true)}
 [ -x "$redis_server" ] || { echo "FAIL redis-server not found"; exit 1; }
 
 w=$(mktemp -d)
-redis_pid='' receiver_pid='' loop_pid=''
+redis_pid='' receiver_pid='' loop_pid='' open_pid=''
 cleanup() {
-  for pid in $loop_pid $receiver_pid $redis_pid; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for pid in $loop_pid $open_pid $receiver_pid $redis_pid; do kill -KILL "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   rm -rf "$w"
 }
 trap cleanup EXIT
@@ -170,6 +171,15 @@ kill -KILL "$redis_pid"; wait "$redis_pid" 2>/dev/null; redis_pid=''
 "$cli" send "$url" --keyring "$w/keys" --event store.down > "$w/out8"; rc8=$?
 check "with Redis down the receiver answers 503 (exit 1)" '[ $rc8 = 1 ] && grep -q "HTTP 503 .*store unavailable" "$w/out8"'
 check "the 503 is logged with the store error" 'grep -q "verdict=unavailable status=503 .*reason=\"replay store unavailable\"" "$w/receiver.log"'
+# A receiver started with --fail-open accepts instead, and says so in its log.
+"$receiver" --listen 127.0.0.1:0 --keyring "$w/keys" --redis "127.0.0.1:$redis_port" --fail-open > "$w/open.log" 2>&1 &
+open_pid=$!
+for _ in $(seq 200); do grep -q '^listening ' "$w/open.log" && break; sleep 0.05; done
+open_port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$w/open.log")
+"$cli" send "http://127.0.0.1:$open_port/hook" --keyring "$w/keys" --event store.down > "$w/out8b"; rc8b=$?
+kill -TERM "$open_pid"; wait "$open_pid"; open_pid=''
+check "with --fail-open the delivery is accepted and the log flags it" \
+  '[ $rc8b = 0 ] && grep -q ": accepted$" "$w/out8b" && grep -q "verdict=accepted status=200 .*reason=\"fail-open: replay store unavailable\"" "$w/open.log"'
 "$cli" send "$url" --keyring "$w/keys" --id msg_e2e_retry --event store.back --retry --time-scale 0.001 > "$w/out9" &
 send_pid=$!
 sleep 0.5
