@@ -66,12 +66,13 @@ constexpr bool header_name_equal(std::string_view a, std::string_view b) noexcep
             if (!detail::ascii_iequal(a[i], b[i])) return false;
         return true;
     }
-    // Eight bytes per step on the verify hot path; the last word overlaps the
-    // one before it when the length is not a multiple of eight.
+    // Eight bytes per step on the verify hot path (case folding only when the
+    // words differ); the last word overlaps the one before it when the length
+    // is not a multiple of eight.
     for (std::size_t i = 0;; i += 8) {
         const std::size_t at = i + 8 <= n ? i : n - 8;
-        if (detail::ascii_lower8(detail::load_le64(a, at)) != detail::ascii_lower8(detail::load_le64(b, at)))
-            return false;
+        const std::uint64_t x = detail::load_le64(a, at), y = detail::load_le64(b, at);
+        if (x != y && detail::ascii_lower8(x) != detail::ascii_lower8(y)) return false;
         if (at + 8 == n) return true;
     }
 }
@@ -102,17 +103,27 @@ struct header_matches {
     unsigned count[N] = {};         ///< how many times each name appeared (2+ means repeated)
 };
 
-/// Finds the headers named in `names` (lower case) in one pass over `headers`.
-/// Does not allocate; the values view the caller's container.
+/// Finds the headers named in `names` (lower case, all different) in one pass
+/// over `headers`. Does not allocate; the values view the caller's container.
 template <class Headers, std::size_t N>
 header_matches<N> find_headers(const Headers& headers, const std::string_view (&names)[N]) noexcept {
     header_matches<N> found;
+    // One bit per name length below 64: most of a request's headers (Host,
+    // Accept, User-Agent, ...) are skipped on their length alone.
+    std::uint64_t lengths = 0;
+    bool long_names = false;
+    for (const std::string_view n : names) {
+        if (n.size() < 64) lengths |= std::uint64_t{1} << n.size();
+        else long_names = true;
+    }
     for (const auto& element : headers) {
         const std::string_view name = detail::header_name_of(element);
+        if (name.size() < 64 ? ((lengths >> name.size()) & 1) == 0 : !long_names) continue;
         for (std::size_t i = 0; i < N; ++i) {
             if (header_name_equal(name, names[i])) {
                 found.value[i] = detail::header_value_of(element);
                 if (found.count[i] < 2) ++found.count[i];
+                break; // names are all different: no other can match
             }
         }
     }

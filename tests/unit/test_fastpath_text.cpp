@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -108,4 +110,27 @@ TEST_CASE("is_valid_message_id and is_visible_ascii agree with byte-wise checks 
     CHECK_FALSE(hooksig::is_valid_message_id(std::string(hooksig::message_id_max_size + 1, 'a')));
     CHECK(hooksig::is_valid_message_id(std::string(hooksig::message_id_max_size, 'a')));
     CHECK(hooksig::is_visible_ascii(""));
+}
+
+TEST_CASE("find_headers skips headers by length, matches long names, counts repeats", "[headers][fastpath]") {
+    const std::string long_name(70, 'x');
+    const std::string long_upper(70, 'X');
+    const std::string_view names[] = {"webhook-id", long_name, "svix-id", "x"};
+    const std::vector<std::pair<std::string, std::string>> headers = {
+        {"Host", "example.com"}, {"WEBHOOK-ID", "first"}, {long_upper, "long"},   {"Accept", "*/*"},
+        {"webhook-id", "second"}, {"svix-id", "svix"},   {std::string(69, 'x'), "shorter"}, {"X", "one"},
+    };
+    const hooksig::header_matches<4> found = hooksig::find_headers(headers, names);
+    CHECK(found.count[0] == 2);
+    CHECK(found.value[0] == "second");
+    CHECK(found.count[1] == 1);
+    CHECK(found.value[1] == "long");
+    CHECK(found.count[2] == 1);
+    CHECK(found.value[2] == "svix");
+    CHECK(found.count[3] == 1);
+    CHECK(found.value[3] == "one");
+
+    const std::string_view short_only[] = {"webhook-id"};
+    const std::vector<std::pair<std::string, std::string>> only_long = {{long_name, "v"}};
+    CHECK(hooksig::find_headers(only_long, short_only).count[0] == 0);
 }
