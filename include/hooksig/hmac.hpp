@@ -59,8 +59,7 @@ public:
             detail::sha256_engine engine(state, 0);
             engine.restart(inner_.data(), detail::sha256_block_size);
             (engine.update(std::string_view(parts)), ...);
-            engine.finish(out);
-            finish_outer(engine, out);
+            engine.finish_hmac(outer_.data(), out);
         }
         ct::wipe(state.data(), state.size() * sizeof(std::uint32_t));
     }
@@ -73,14 +72,6 @@ private:
         for (std::size_t i = 0; i < detail::sha256_block_size; ++i) block[i] ^= pad;
         std::copy(detail::sha256_iv, detail::sha256_iv + 8, state.begin());
         Botan::SHA_256::compress_digest(state, block, 1);
-    }
-
-    /// Replaces `tag` (the inner hash, just finished by `engine`) by the outer
-    /// hash: one compression, in the same engine.
-    void finish_outer(detail::sha256_engine& engine, std::uint8_t tag[mac_size]) const noexcept {
-        engine.restart(outer_.data(), detail::sha256_block_size);
-        engine.update(tag, mac_size);
-        engine.finish(tag);
     }
 
     detail::sha256_state inner_;
@@ -104,8 +95,7 @@ public:
 
     /// Writes the tag. Call once; the object is spent afterwards.
     void finish(std::uint8_t out[mac_size]) noexcept {
-        engine_.finish(out);
-        key_.finish_outer(engine_, out);
+        engine_.finish_hmac(key_.outer_.data(), out);
     }
 
 private:

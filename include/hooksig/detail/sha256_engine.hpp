@@ -98,19 +98,25 @@ public:
 
     /// Pads, compresses the final block(s) and writes the 32-byte digest.
     void finish(std::uint8_t out[sha256_digest_size]) noexcept {
-        const std::uint64_t bits = total_ * 8;
-        block_[buffered_++] = 0x80;
-        if (buffered_ > sha256_block_size - 8) {
-            std::memset(block_ + buffered_, 0, sha256_block_size - buffered_);
-            Botan::SHA_256::compress_digest(state_, block_, 1);
-            buffered_ = 0;
-        }
-        std::memset(block_ + buffered_, 0, sha256_block_size - 8 - buffered_);
-        store_be64(block_ + sha256_block_size - 8, bits);
+        pad_and_compress();
+        write_digest(out);
+    }
+
+    /// HMAC's outer hash, in place: finishes this (inner) hash, writes its
+    /// digest straight into the block buffer as the outer message, restarts
+    /// from `outer` (8 chaining values that absorbed the opad block), and
+    /// writes the outer digest (the tag) to `out`. One compression, and the
+    /// inner digest never leaves the buffer the destructor wipes.
+    void finish_hmac(const std::uint32_t* outer, std::uint8_t out[sha256_digest_size]) noexcept {
+        pad_and_compress();
+        write_digest(block_);
+        block_[sha256_digest_size] = 0x80;
+        std::memset(block_ + sha256_digest_size + 1, 0, sha256_block_size - 8 - sha256_digest_size - 1);
+        store_be64(block_ + sha256_block_size - 8, (sha256_block_size + sha256_digest_size) * 8);
+        std::memcpy(state_.data(), outer, 8 * sizeof(std::uint32_t));
         Botan::SHA_256::compress_digest(state_, block_, 1);
-        buffered_ = 0;
-        const std::uint32_t* words = state_.data();
-        for (std::size_t i = 0; i < 8; ++i) store_be32(out + 4 * i, words[i]);
+        write_digest(out);
+        total_ = sha256_block_size + sha256_digest_size;
     }
 
     /// Starts a new message from the chaining values `words` (8 of them), which
@@ -123,6 +129,28 @@ public:
     }
 
 private:
+    void pad_and_compress() noexcept {
+        const std::uint64_t bits = total_ * 8;
+        block_[buffered_++] = 0x80;
+        if (buffered_ > sha256_block_size - 8) {
+            std::memset(block_ + buffered_, 0, sha256_block_size - buffered_);
+            Botan::SHA_256::compress_digest(state_, block_, 1);
+            buffered_ = 0;
+        }
+        std::memset(block_ + buffered_, 0, sha256_block_size - 8 - buffered_);
+        store_be64(block_ + sha256_block_size - 8, bits);
+        Botan::SHA_256::compress_digest(state_, block_, 1);
+        buffered_ = 0;
+    }
+
+    // Eight-byte stores, so the 8- and 16-byte loads that read the digest next
+    // (the MAC comparison, SHA-NI's message loads) are forwarded from them.
+    void write_digest(std::uint8_t* out) const noexcept {
+        const std::uint32_t* w = state_.data();
+        for (std::size_t i = 0; i < 4; ++i)
+            store_be64(out + 8 * i, (std::uint64_t{w[2 * i]} << 32) | w[2 * i + 1]);
+    }
+
     sha256_state& state_;
     std::uint64_t total_;
     std::size_t buffered_ = 0;
