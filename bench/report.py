@@ -33,6 +33,8 @@ SCHEMES = [
     ("BM_verify_shopify", "Shopify"),
     ("BM_verify_raw_hex", "raw hex"),
     ("BM_verify_raw_base64", "raw base64"),
+    ("BM_verify_paddle", "Paddle"),
+    ("BM_verify_square", "Square"),
 ]
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
@@ -183,8 +185,8 @@ def markdown(results, context, clock):
     if present:
         lines.append("")
         lines.append("The providers' schemes (verify, same body sizes; the ratio is to the same floor, though "
-                     "each scheme signs its own content: Stripe `t.body`, Slack `v0:t:body`, GitHub, Shopify "
-                     "and raw the body alone):")
+                     "each scheme signs its own content: Stripe `t.body`, Slack `v0:t:body`, Paddle `ts:body`, "
+                     "Square `url` + body, GitHub, Shopify and raw the body alone):")
         lines.append("")
         lines.append("| body | " + " | ".join(label for _, label in present) + " |")
         lines.append("|---:|" + "---:|" * len(present))
