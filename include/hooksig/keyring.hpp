@@ -382,40 +382,14 @@ public:
     /// Signs as if the time were `now`; the signed timestamp defaults to `now`.
     [[nodiscard]] std::error_code sign(std::string_view body, const sign_options& options, std::vector<header>& out,
                                        unix_seconds now) const {
-        std::string id, timestamp_text;
-        delivery d;
-        if (scheme_.signs_id()) {
-            if (options.id.empty()) {
-                if (const auto failed = generate_message_id(id)) return failed;
-            } else {
-                if (!is_valid_message_id(options.id)) return errc::invalid_argument;
-                id = options.id;
-            }
-            d.id = id;
-        }
-        unix_seconds signed_at = now;
-        if (scheme_.signs_timestamp()) {
-            d.timestamp = options.timestamp ? *options.timestamp : now;
-            if (const auto failed = format_timestamp(d.timestamp, timestamp_text)) return failed;
-            d.timestamp_text = timestamp_text;
-            d.has_timestamp = true;
-            signed_at = d.timestamp;
-        }
-        std::size_t limit = scheme_.signatures_per_delivery();
-        if (limit > max_signatures) limit = max_signatures;
         const auto state = ring_.snapshot();
-        std::size_t count = 0;
-        for (const detail::keyring_slot& s : state->slots) {
-            if (count == limit) break;
-            if (!detail::key_usable(s.window, signed_at, now)) continue;
-            scheme_.signed_content(d, body, [&](const auto&... parts) { s.material->prepared.mac(d.signatures.mac[count], parts...); });
-            ++count;
-        }
-        if (count == 0) return errc::no_active_key;
-        d.signatures.size = count;
-        out = scheme_.format(d, d.signatures);
-        ct::wipe(d.signatures.mac, sizeof d.signatures.mac);
-        return {};
+        return detail::sign_delivery(scheme_, body, options, now, state->slots.size(),
+                                     [&](std::size_t i, unix_seconds signed_at) -> const hmac_key* {
+                                         const detail::keyring_slot& s = state->slots[i];
+                                         return detail::key_usable(s.window, signed_at, now) ? &s.material->prepared
+                                                                                             : nullptr;
+                                     },
+                                     out);
     }
 
     /// Throwing form of sign() at the ring's now, for code that prefers exceptions.

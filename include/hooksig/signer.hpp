@@ -46,6 +46,54 @@ struct sign_options {
     }
 }
 
+namespace detail {
+
+/// The signing algorithm signer and keyring_signer share: fills the id and
+/// timestamp (generating or reading `now` where the caller gave none), MACs the
+/// signed content with each key `key_at(i, signed_at)` returns (nullptr: not
+/// usable at that time), up to what the scheme's headers can carry, and formats
+/// the headers. @return errc::no_active_key when no key is usable,
+/// errc::invalid_argument for an unusable id or timestamp, errc::rng_failure.
+template <class Scheme, class KeyAt>
+std::error_code sign_delivery(const Scheme& scheme, std::string_view body, const sign_options& options,
+                              unix_seconds now, std::size_t key_count, KeyAt&& key_at, std::vector<header>& out) {
+    std::string id, timestamp_text;
+    delivery d;
+    if (scheme.signs_id()) {
+        if (options.id.empty()) {
+            if (const auto failed = generate_message_id(id)) return failed;
+        } else {
+            if (!is_valid_message_id(options.id)) return errc::invalid_argument;
+            id = options.id;
+        }
+        d.id = id;
+    }
+    unix_seconds signed_at = now;
+    if (scheme.signs_timestamp()) {
+        d.timestamp = options.timestamp ? *options.timestamp : now;
+        if (const auto failed = format_timestamp(d.timestamp, timestamp_text)) return failed;
+        d.timestamp_text = timestamp_text;
+        d.has_timestamp = true;
+        signed_at = d.timestamp;
+    }
+    std::size_t limit = scheme.signatures_per_delivery();
+    if (limit > max_signatures) limit = max_signatures;
+    std::size_t count = 0;
+    for (std::size_t k = 0; k < key_count && count < limit; ++k) {
+        const hmac_key* key = key_at(k, signed_at);
+        if (key == nullptr) continue;
+        scheme.signed_content(d, body, [&](const auto&... parts) { key->mac(d.signatures.mac[count], parts...); });
+        ++count;
+    }
+    if (count == 0) return errc::no_active_key;
+    d.signatures.size = count;
+    out = scheme.format(d, d.signatures);
+    ct::wipe(d.signatures.mac, sizeof d.signatures.mac);
+    return {};
+}
+
+} // namespace detail
+
 /// Signs deliveries of one wire scheme. With several keys (a rotation's grace
 /// period) schemes that carry several signatures get one per key, primary
 /// first; schemes with room for one use the first key.
@@ -68,32 +116,8 @@ public:
     /// @return errc::invalid_argument for an unusable id or timestamp, errc::rng_failure.
     [[nodiscard]] std::error_code sign(std::string_view body, const sign_options& options,
                                        std::vector<header>& out) const {
-        std::string id, timestamp_text;
-        delivery d;
-        if (scheme_.signs_id()) {
-            if (options.id.empty()) {
-                if (const auto failed = generate_message_id(id)) return failed;
-            } else {
-                if (!is_valid_message_id(options.id)) return errc::invalid_argument;
-                id = options.id;
-            }
-            d.id = id;
-        }
-        if (scheme_.signs_timestamp()) {
-            d.timestamp = options.timestamp ? *options.timestamp : clock_.now();
-            if (const auto failed = format_timestamp(d.timestamp, timestamp_text)) return failed;
-            d.timestamp_text = timestamp_text;
-            d.has_timestamp = true;
-        }
-        std::size_t count = keys_.size();
-        if (count > scheme_.signatures_per_delivery()) count = scheme_.signatures_per_delivery();
-        if (count > max_signatures) count = max_signatures;
-        for (std::size_t k = 0; k < count; ++k)
-            scheme_.signed_content(d, body, [&](const auto&... parts) { keys_[k].mac(d.signatures.mac[k], parts...); });
-        d.signatures.size = count;
-        out = scheme_.format(d, d.signatures);
-        ct::wipe(d.signatures.mac, sizeof d.signatures.mac);
-        return {};
+        return detail::sign_delivery(scheme_, body, options, clock_.now(), keys_.size(),
+                                     [this](std::size_t i, unix_seconds) { return &keys_[i]; }, out);
     }
 
     /// Throwing form of sign(), for code that prefers exceptions.
