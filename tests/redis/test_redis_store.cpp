@@ -126,7 +126,7 @@ TEST_CASE("redis: two guards on two connections share one server", "[redis]") {
     }
 }
 
-TEST_CASE("redis: Redis killed mid-run gives store_unavailable; the policy decides", "[redis]") {
+TEST_CASE("redis: Redis killed mid-run gives store_unavailable, and the policy decides", "[redis]") {
     redis_test::server server;
     redis_store store(options_for(server.port()));
     replay_guard<redis_store> closed(store);

@@ -285,7 +285,7 @@ TEST_CASE("a clock going backwards: a key from the future is pending, never exte
     }
 }
 
-TEST_CASE("schemes with room for one signature sign with the primary; without a timestamp keys are judged at now") {
+TEST_CASE("schemes with room for one signature sign with the primary, and without a timestamp keys are judged at now") {
     const unix_seconds R = T0 + 1000;
     const secret a = secret::from_text("github-style text secret one"), b = secret::from_text("github-style text secret two");
     keyring<fixed_clock> ring(fixed_clock{T0});

@@ -399,7 +399,7 @@ TEST_CASE("raw schemes read and write a configurable header", "[schemes][raw]") 
     CHECK(raw_hex::is_valid_header_name("X-Signature_v2.1"));
 }
 
-TEST_CASE("Paddle's header is parsed like Stripe's, with ';', ts and h1", "[schemes][paddle]") {
+TEST_CASE("Paddle's header is parsed like Stripe's, with semicolons, ts and h1", "[schemes][paddle]") {
     const secret key = secret::from_text("pdl_ntfset_01hooksig_secretkey");
     sign_options options;
     options.timestamp = when;
