@@ -7,6 +7,7 @@ cmake --install build/default --prefix "$prefix"
 cmake -S tests/consumer -B "$prefix/consumer-build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$prefix/consumer-build"
 "$prefix/consumer-build/consumer"
+"$prefix/consumer-build/consumer_redis"
 PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --exists --print-errors hooksig
 g++ -Wall -Wextra -Wpedantic -Werror tests/consumer/consumer.cpp -o "$prefix/consumer-pc" \
   $(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --cflags --libs hooksig)
