@@ -45,24 +45,6 @@ struct verify_result {
 
 namespace detail {
 
-/// Compares two MACs in time independent of their contents: four 64-bit words
-/// XORed and ORed together, with a compiler barrier so no early exit can be
-/// introduced. Botan's constant_time_compare goes byte by byte through a
-/// volatile, which costs about as much as a SHA-256 block on small bodies.
-inline bool mac_equal(const std::uint8_t* a, const std::uint8_t* b) noexcept {
-    std::uint64_t diff = 0;
-    for (std::size_t i = 0; i < mac_size; i += sizeof diff) {
-        std::uint64_t x, y;
-        std::memcpy(&x, a + i, sizeof x);
-        std::memcpy(&y, b + i, sizeof y);
-        diff |= x ^ y;
-    }
-#if defined(__GNUC__)
-    __asm__ volatile("" : "+r"(diff));
-#endif
-    return diff == 0;
-}
-
 /// The verification algorithm every verifier and keyring shares. `key_at(i,
 /// timestamp)` returns the i-th key (primary first) or nullptr when that key is
 /// not active for this delivery. Success is set in exactly one place, after
@@ -101,7 +83,7 @@ verify_result verify_delivery(const Scheme& scheme, const Headers& headers, std:
         // matched is not revealed, only whether one did.
         bool matched = false;
         for (std::size_t s = 0; s < d.signatures.size; ++s)
-            matched |= mac_equal(expected, d.signatures.mac[s]);
+            matched |= ct::equal_mac(expected, d.signatures.mac[s]);
         ct::wipe(expected, sizeof expected);
         if (ct::declassify(matched)) {
             result.error = std::error_code();
