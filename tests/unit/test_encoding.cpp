@@ -5,6 +5,8 @@
 
 #include <cstring>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -80,5 +82,35 @@ TEST_CASE("every single-character change to valid base64 is either rejected or d
                 REQUIRE((size != 32 || std::memcmp(out, reference, 32) != 0));
             }
         }
+    }
+}
+
+TEST_CASE("the public-input decoders answer exactly as the strict ones (hex: lower case only)", "[encoding]") {
+    const auto cases = test_support::load_vectors("encoding.json");
+    std::mt19937 rng(3);
+    std::vector<std::string> inputs;
+    for (const auto& c : cases) inputs.push_back(c["input"].get<std::string>());
+    static const char letters[] = "0123456789abcdefABCDEFgG+/=-_ \n\0\xC3\xA9";
+    const std::string alphabet(letters, sizeof letters - 1); // keeps the NUL
+    for (int i = 0; i < 20000; ++i) {
+        std::string text(rng() % 12, '\0');
+        for (auto& ch : text) ch = alphabet[rng() % alphabet.size()];
+        inputs.push_back(text);
+    }
+    for (const std::string& text : inputs) {
+        INFO("input of " << text.size() << " bytes");
+        std::uint8_t strict[64], fast[64];
+        std::size_t strict_size = 99, fast_size = 99;
+        const auto strict_b64 = base64_decode(text, strict, sizeof strict, strict_size);
+        REQUIRE(base64_decode_public(text, fast, sizeof fast, fast_size) == strict_b64);
+        REQUIRE(fast_size == strict_size);
+        if (!strict_b64) REQUIRE(std::memcmp(fast, strict, strict_size) == 0);
+
+        const bool has_upper = text.find_first_of("ABCDEF") != std::string::npos;
+        auto strict_hex = hex_decode(text, strict, sizeof strict, strict_size);
+        if (!strict_hex && has_upper) strict_hex = errc::invalid_encoding, strict_size = 0;
+        REQUIRE(lowercase_hex_decode_public(text, fast, sizeof fast, fast_size) == strict_hex);
+        REQUIRE(fast_size == strict_size);
+        if (!strict_hex) REQUIRE(std::memcmp(fast, strict, strict_size) == 0);
     }
 }

@@ -325,11 +325,11 @@ TEST_CASE("upper-case hex never matches, as in the providers' SDKs", "[schemes][
 
     std::uint8_t out[mac_size];
     std::size_t size = 99;
-    CHECK(detail::lowercase_hex_decode("ABCDEF", out, sizeof out, size) == errc::invalid_encoding);
+    CHECK(lowercase_hex_decode_public("ABCDEF", out, sizeof out, size) == errc::invalid_encoding);
     CHECK(size == 0);
-    CHECK_FALSE(detail::lowercase_hex_decode("abcdef09", out, sizeof out, size));
+    CHECK_FALSE(lowercase_hex_decode_public("abcdef09", out, sizeof out, size));
     CHECK(size == 4);
-    CHECK(detail::lowercase_hex_decode("abcdeg", out, sizeof out, size) == errc::invalid_encoding);
+    CHECK(lowercase_hex_decode_public("abcdeg", out, sizeof out, size) == errc::invalid_encoding);
 }
 
 TEST_CASE("GitHub and Slack require their version prefixes", "[schemes][github][slack]") {

@@ -32,25 +32,13 @@ enum class mac_encoding {
 /// most in practice: `sha256=` + 64 hex digits).
 inline constexpr std::size_t mac_header_max_size = 256;
 
-/// Decodes lower-case hex only. The providers' SDKs compare the hex text, so
-/// `C4C4...` never matches for them; rejecting it here keeps hooksig's verdict
-/// theirs. Branches on the received characters (public data, never the key).
-/// @return errc::invalid_encoding for any upper-case digit, else as hex_decode.
-[[nodiscard]] inline std::error_code lowercase_hex_decode(std::string_view text, std::uint8_t* out,
-                                                          std::size_t capacity, std::size_t& size) noexcept {
-    size = 0;
-    for (const char c : text)
-        if (c >= 'A' && c <= 'F') return errc::invalid_encoding;
-    return hex_decode(text, out, capacity, size);
-}
-
 /// Adds the received MAC `text` to `list` when it decodes (strictly, in
-/// `encoding`) to exactly mac_size bytes; drops it otherwise, since it can
+/// `encoding`, with the fast decoders for public input) to exactly mac_size bytes; drops it otherwise, since it can
 /// never match. Returns false when the list is full.
 inline bool add_mac(signature_list& list, std::string_view text, mac_encoding encoding) noexcept {
     if (encoding == mac_encoding::base64)
-        return list.add_encoded(text, [](auto&&... a) { return base64_decode(a...); });
-    return list.add_encoded(text, [](auto&&... a) { return lowercase_hex_decode(a...); });
+        return list.add_encoded(text, [](auto&&... a) { return base64_decode_public(a...); });
+    return list.add_encoded(text, [](auto&&... a) { return lowercase_hex_decode_public(a...); });
 }
 
 /// Encodes one MAC for sending. Allocates.
