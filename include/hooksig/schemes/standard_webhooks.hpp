@@ -22,6 +22,7 @@
 #include "../scheme.hpp"
 #include "../secret.hpp"
 #include "../timestamp.hpp"
+#include "detail/mac_header.hpp"
 
 namespace hooksig {
 
@@ -46,23 +47,20 @@ struct standard_webhooks {
     /// header_too_large, invalid_timestamp, too_many_signatures.
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
-        static constexpr std::string_view names[] = {"webhook-id",  "webhook-timestamp",  "webhook-signature",
-                                                     "svix-id",     "svix-timestamp",     "svix-signature"};
+        // Each `webhook-` name followed by its `svix-` alias: pick_header takes
+        // the first one present and calls a repeated one malformed.
+        static constexpr std::string_view names[] = {"webhook-id",        "svix-id",        "webhook-timestamp",
+                                                     "svix-timestamp",    "webhook-signature", "svix-signature"};
         const header_matches<6> found = find_headers(headers, names);
-        std::string_view value[3];
-        for (std::size_t i = 0; i < 3; ++i) {
-            const std::size_t pick = found.count[i] != 0 ? i : i + 3;
-            if (found.count[pick] == 0) return errc::missing_header;
-            if (found.count[pick] > 1) return errc::malformed_header;
-            value[i] = found.value[pick];
-        }
-        const std::string_view id = value[0], timestamp = value[1], signature = value[2];
+        std::string_view id, timestamp, signature;
+        if (const std::error_code bad = detail::pick_header(found, 0, 2, id)) return bad;
+        if (const std::error_code bad = detail::pick_header(found, 2, 4, timestamp)) return bad;
+        if (const std::error_code bad = detail::pick_header(found, 4, 6, signature)) return bad;
 
         if (id.size() > message_id_max_size) return errc::header_too_large;
         if (!is_valid_message_id(id)) return errc::malformed_header;
         if (const std::error_code bad = parse_timestamp(timestamp, out.timestamp)) return bad;
-        if (signature.size() > signature_header_max_size) return errc::header_too_large;
-        if (signature.empty() || !is_visible_ascii(signature)) return errc::malformed_header;
+        if (const std::error_code bad = detail::check_header_value(signature, signature_header_max_size)) return bad;
 
         out.id = id;
         out.timestamp_text = timestamp;
