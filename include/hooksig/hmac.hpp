@@ -34,8 +34,7 @@ public:
     hmac_key(const std::uint8_t* key, std::size_t size) : inner_(8), outer_(8) {
         std::uint8_t block[detail::sha256_block_size] = {};
         if (size > detail::sha256_block_size) {
-            detail::sha256_state hashed(detail::sha256_iv, detail::sha256_iv + 8);
-            detail::sha256_engine engine(hashed, 0);
+            detail::sha256_engine engine;
             engine.update(key, size);
             engine.finish(block);
         } else if (size != 0) {
@@ -54,14 +53,16 @@ public:
     void mac(std::uint8_t out[mac_size], const Parts&... parts) const noexcept {
         static_assert((std::is_convertible_v<const Parts&, std::string_view> && ...),
                       "hmac_key::mac takes parts convertible to std::string_view");
-        detail::sha256_state& state = detail::thread_scratch_state();
-        {
-            detail::sha256_engine engine(state, 0);
-            engine.restart(inner_.data(), detail::sha256_block_size);
-            (engine.update(std::string_view(parts)), ...);
-            engine.finish_hmac(outer_.data(), out);
+#if HOOKSIG_HAS_SHA_NI
+        if (detail::current_sha256_backend() == detail::sha256_backend::sha_ni) {
+            const std::string_view views[] = {std::string_view(parts)...};
+            detail::hmac_sha256_sha_ni(inner_.data(), outer_.data(), views, sizeof...(Parts), out);
+            return;
         }
-        ct::wipe(state.data(), state.size() * sizeof(std::uint32_t));
+#endif
+        detail::sha256_engine engine(inner_.data(), detail::sha256_block_size);
+        (engine.update(std::string_view(parts)), ...);
+        engine.finish_hmac(outer_.data(), out);
     }
 
 private:
@@ -71,7 +72,7 @@ private:
                               detail::sha256_state& state) {
         for (std::size_t i = 0; i < detail::sha256_block_size; ++i) block[i] ^= pad;
         std::copy(detail::sha256_iv, detail::sha256_iv + 8, state.begin());
-        Botan::SHA_256::compress_digest(state, block, 1);
+        detail::sha256_compress(state.data(), block, 1);
     }
 
     detail::sha256_state inner_;
@@ -80,11 +81,11 @@ private:
 
 /// Incremental HMAC-SHA256 for bodies that arrive in pieces:
 /// construct from a key, update() any number of times, then finish() once.
-/// Allocates its own working state at construction; updates never allocate.
+/// Its working state lives in the object (wiped on destruction); nothing allocates.
 class hmac_sha256 {
 public:
     /// Starts a MAC under `key`; the key must outlive this object.
-    explicit hmac_sha256(const hmac_key& key) : key_(key), state_(key.inner_), engine_(state_, detail::sha256_block_size) {}
+    explicit hmac_sha256(const hmac_key& key) : key_(key), engine_(key.inner_.data(), detail::sha256_block_size) {}
     hmac_sha256(const hmac_sha256&) = delete;
     hmac_sha256& operator=(const hmac_sha256&) = delete;
 
@@ -100,7 +101,6 @@ public:
 
 private:
     const hmac_key& key_;
-    detail::sha256_state state_;
     detail::sha256_engine engine_;
 };
 

@@ -117,12 +117,10 @@ struct replay_result {
 };
 
 namespace detail {
-/// SHA-256 of `data` into `out`. Uses the calling thread's scratch state: no
-/// allocation after the thread's first call.
+/// SHA-256 of `data` into `out`. No allocation after the calling thread's
+/// first call.
 inline void sha256(std::string_view data, std::uint8_t out[sha256_digest_size]) noexcept {
-    sha256_state& state = thread_scratch_state();
-    for (std::size_t i = 0; i < 8; ++i) state[i] = sha256_iv[i];
-    sha256_engine engine(state, 0);
+    sha256_engine engine;
     engine.update(data);
     engine.finish(out);
 }

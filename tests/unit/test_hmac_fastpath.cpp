@@ -47,10 +47,46 @@ std::array<std::size_t, Cuts + 2> random_cuts(std::mt19937_64& rng, std::size_t 
     return at;
 }
 
+/// Runs the enclosing test on one SHA-256 backend and restores the automatic
+/// choice afterwards. Where the CPU lacks SHA-NI both runs use Botan's.
+class backend_scope {
+public:
+    explicit backend_scope(hooksig::detail::sha256_backend backend) {
+        hooksig::detail::set_sha256_backend(backend);
+    }
+    ~backend_scope() { hooksig::detail::sha256_backend_choice.store(hooksig::detail::sha256_backend::undecided); }
+    backend_scope(const backend_scope&) = delete;
+    backend_scope& operator=(const backend_scope&) = delete;
+};
+
+const char* backend_name(hooksig::detail::sha256_backend backend) {
+    return backend == hooksig::detail::sha256_backend::sha_ni ? "sha-ni" : "botan";
+}
+
 } // namespace
+
+TEST_CASE("The SHA-256 backend is SHA-NI exactly where the CPU has it", "[hmac][fastpath]") {
+    using hooksig::detail::sha256_backend;
+    hooksig::detail::sha256_backend_choice.store(sha256_backend::undecided);
+#if HOOKSIG_HAS_SHA_NI
+    const bool cpu = hooksig::detail::cpu_has_sha_ni();
+#else
+    const bool cpu = false;
+#endif
+    CHECK(hooksig::detail::current_sha256_backend() == (cpu ? sha256_backend::sha_ni : sha256_backend::botan));
+    WARN("SHA-256 backend on this machine: " << backend_name(hooksig::detail::current_sha256_backend()));
+    {
+        const backend_scope forced(sha256_backend::botan);
+        CHECK(hooksig::detail::current_sha256_backend() == sha256_backend::botan);
+    }
+    CHECK(hooksig::detail::current_sha256_backend() == (cpu ? sha256_backend::sha_ni : sha256_backend::botan));
+}
 
 TEST_CASE("The HMAC fast path equals Botan's HMAC(SHA-256) for every key length 0..200 and message length 0..300",
           "[hmac][fastpath]") {
+    const auto backend = GENERATE(hooksig::detail::sha256_backend::sha_ni, hooksig::detail::sha256_backend::botan);
+    const backend_scope scope(backend);
+    INFO("backend " << backend_name(hooksig::detail::current_sha256_backend()));
     std::mt19937_64 rng(0x686f6f6b736967); // fixed: a failure names a reproducible case
     const auto botan = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
     std::size_t compared = 0;
@@ -84,12 +120,12 @@ TEST_CASE("The HMAC fast path equals Botan's HMAC(SHA-256) for every key length 
 
             // One assertion per failure keeps 60,000 cases fast; the message names the case.
             if (std::memcmp(whole, expected, sizeof expected) != 0)
-                FAIL_CHECK("one-shot mac differs: key " << key_size << " B, message " << size << " B");
+                FAIL_CHECK(backend_name(backend) << ": one-shot mac differs: key " << key_size << " B, message " << size << " B");
             if (std::memcmp(parts, expected, sizeof expected) != 0)
-                FAIL_CHECK("five-part mac differs: key " << key_size << " B, message " << size << " B, cuts " << c[1]
+                FAIL_CHECK(backend_name(backend) << ": five-part mac differs: key " << key_size << " B, message " << size << " B, cuts " << c[1]
                                                          << "," << c[2] << "," << c[3] << "," << c[4]);
             if (std::memcmp(streamed, expected, sizeof expected) != 0)
-                FAIL_CHECK("streamed mac differs: key " << key_size << " B, message " << size << " B, cuts " << s[1]
+                FAIL_CHECK(backend_name(backend) << ": streamed mac differs: key " << key_size << " B, message " << size << " B, cuts " << s[1]
                                                         << "," << s[2]);
             ++compared;
         }
@@ -98,6 +134,8 @@ TEST_CASE("The HMAC fast path equals Botan's HMAC(SHA-256) for every key length 
 }
 
 TEST_CASE("hmac_sha256 fed one byte at a time equals Botan's HMAC(SHA-256)", "[hmac][fastpath]") {
+    const auto backend = GENERATE(hooksig::detail::sha256_backend::sha_ni, hooksig::detail::sha256_backend::botan);
+    const backend_scope scope(backend);
     std::mt19937_64 rng(0x62797465);
     const auto botan = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
     for (const std::size_t key_size : {0, 1, 32, 63, 64, 65, 200}) {

@@ -1,6 +1,7 @@
 // hooksig — webhook signing and verification. MIT License.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -18,6 +19,7 @@
 #pragma pop_macro("BOTAN_FUTURE_INTERNAL_HEADER")
 
 #include "../ct.hpp"
+#include "sha256_x86.hpp"
 
 namespace hooksig::detail {
 
@@ -51,18 +53,87 @@ inline void store_be64(std::uint8_t* out, std::uint64_t v) noexcept {
 #endif
 }
 
-/// SHA-256 message processing over a caller-owned chaining state, using Botan's
-/// compression function (SHA-NI / BMI2 where the CPU has them). It lets HMAC
-/// start from precomputed keyed states, so each message costs only its own
-/// blocks. Never allocates.
+/// A per-thread chaining state in Botan's type, for the portable path: Botan's
+/// compression function takes a secure_vector, so the engine's stack state is
+/// copied through this one. Created on a thread's first portable compression
+/// (verifiers create it on the constructing thread); zeroized at thread exit
+/// by the secure allocator and wiped after each use.
+inline sha256_state& thread_scratch_state() {
+    thread_local sha256_state state(8);
+    return state;
+}
+
+/// Which compression function the engine calls.
+enum class sha256_backend : std::uint8_t {
+    undecided = 0, ///< not chosen yet: the first compression asks the CPU
+    botan = 1,     ///< Botan's SHA_256::compress_digest (its own SHA-NI / BMI2 / portable code)
+    sha_ni = 2,    ///< sha256_compress_sha_ni (x86 SHA extensions), see sha256_x86.hpp
+};
+
+/// The process-wide choice, made once from CPUID. Tests set it to run both paths.
+inline std::atomic<sha256_backend> sha256_backend_choice{sha256_backend::undecided};
+
+/// The backend in use: SHA-NI when this build and the CPU have it, else Botan.
+inline sha256_backend current_sha256_backend() noexcept {
+    sha256_backend chosen = sha256_backend_choice.load(std::memory_order_relaxed);
+    if (chosen == sha256_backend::undecided) {
+#if HOOKSIG_HAS_SHA_NI
+        chosen = cpu_has_sha_ni() ? sha256_backend::sha_ni : sha256_backend::botan;
+#else
+        chosen = sha256_backend::botan;
+#endif
+        sha256_backend_choice.store(chosen, std::memory_order_relaxed);
+    }
+    return chosen;
+}
+
+/// Selects a backend (sha_ni only where the CPU has it; otherwise Botan). For
+/// tests and benchmarks that compare the two paths; not needed in normal use.
+inline void set_sha256_backend(sha256_backend backend) noexcept {
+#if HOOKSIG_HAS_SHA_NI
+    if (backend == sha256_backend::sha_ni && !cpu_has_sha_ni()) backend = sha256_backend::botan;
+#else
+    if (backend == sha256_backend::sha_ni) backend = sha256_backend::botan;
+#endif
+    sha256_backend_choice.store(backend, std::memory_order_relaxed);
+}
+
+/// Compresses `blocks` 64-byte blocks into the 8-word chaining state `words`.
+/// Never allocates after the calling thread's first portable-path call.
+inline void sha256_compress(std::uint32_t words[8], const std::uint8_t* data, std::size_t blocks) noexcept {
+#if HOOKSIG_HAS_SHA_NI
+    if (current_sha256_backend() == sha256_backend::sha_ni) {
+        sha256_compress_sha_ni(words, data, blocks);
+        return;
+    }
+#endif
+    sha256_state& state = thread_scratch_state();
+    std::memcpy(state.data(), words, 8 * sizeof(std::uint32_t));
+    Botan::SHA_256::compress_digest(state, data, blocks);
+    std::memcpy(words, state.data(), 8 * sizeof(std::uint32_t));
+    ct::wipe(state.data(), 8 * sizeof(std::uint32_t));
+}
+
+/// SHA-256 message processing from any chaining state: HMAC starts from its
+/// key's precomputed inner state, so each message costs only its own blocks.
+/// The state and the partial block live in the engine (on the caller's stack
+/// for one-shot MACs) and are wiped by its destructor. Never allocates (after
+/// the calling thread's first portable-path compression).
 class sha256_engine {
 public:
-    /// Continues from `state`, which has already absorbed `absorbed` bytes
-    /// (a multiple of the block size).
-    sha256_engine(sha256_state& state, std::uint64_t absorbed) noexcept : state_(state), total_(absorbed) {}
+    /// Continues from the 8 chaining values `words`, which have already
+    /// absorbed `absorbed` bytes (a multiple of the block size).
+    sha256_engine(const std::uint32_t* words, std::uint64_t absorbed) noexcept : total_(absorbed) {
+        std::memcpy(state_, words, sizeof state_);
+    }
+    /// Starts a plain SHA-256 (from the standard initial values).
+    sha256_engine() noexcept : sha256_engine(sha256_iv, 0) {}
     sha256_engine(const sha256_engine&) = delete;
     sha256_engine& operator=(const sha256_engine&) = delete;
-    ~sha256_engine() { ct::wipe(block_, sizeof block_); }
+    ~sha256_engine() {
+        ct::wipe(state_, sizeof state_);
+        ct::wipe(block_, sizeof block_);
+    }
 
     /// Absorbs `size` bytes.
     void update(const std::uint8_t* data, std::size_t size) noexcept {
@@ -70,18 +141,21 @@ public:
         // from a null pointer is undefined even for zero bytes (found by fuzzing).
         if (size == 0) return;
         total_ += size;
+        const std::size_t room = sha256_block_size - buffered_;
+        if (size < room) { // the common case for the short parts (id, ".", timestamp)
+            std::memcpy(block_ + buffered_, data, size);
+            buffered_ += size;
+            return;
+        }
         if (buffered_ != 0) {
-            const std::size_t take = size < sha256_block_size - buffered_ ? size : sha256_block_size - buffered_;
-            std::memcpy(block_ + buffered_, data, take);
-            buffered_ += take;
-            data += take;
-            size -= take;
-            if (buffered_ < sha256_block_size) return;
-            Botan::SHA_256::compress_digest(state_, block_, 1);
+            std::memcpy(block_ + buffered_, data, room);
+            sha256_compress(state_, block_, 1);
+            data += room;
+            size -= room;
             buffered_ = 0;
         }
         if (const std::size_t blocks = size / sha256_block_size; blocks != 0) {
-            Botan::SHA_256::compress_digest(state_, data, blocks);
+            sha256_compress(state_, data, blocks);
             data += blocks * sha256_block_size;
             size -= blocks * sha256_block_size;
         }
@@ -113,19 +187,10 @@ public:
         block_[sha256_digest_size] = 0x80;
         std::memset(block_ + sha256_digest_size + 1, 0, sha256_block_size - 8 - sha256_digest_size - 1);
         store_be64(block_ + sha256_block_size - 8, (sha256_block_size + sha256_digest_size) * 8);
-        std::memcpy(state_.data(), outer, 8 * sizeof(std::uint32_t));
-        Botan::SHA_256::compress_digest(state_, block_, 1);
+        std::memcpy(state_, outer, sizeof state_);
+        sha256_compress(state_, block_, 1);
         write_digest(out);
         total_ = sha256_block_size + sha256_digest_size;
-    }
-
-    /// Starts a new message from the chaining values `words` (8 of them), which
-    /// have already absorbed `absorbed` bytes: HMAC's outer hash reuses the
-    /// inner hash's engine this way, so one buffer is wiped instead of two.
-    void restart(const std::uint32_t* words, std::uint64_t absorbed) noexcept {
-        std::memcpy(state_.data(), words, 8 * sizeof(std::uint32_t));
-        total_ = absorbed;
-        buffered_ = 0;
     }
 
 private:
@@ -134,35 +199,26 @@ private:
         block_[buffered_++] = 0x80;
         if (buffered_ > sha256_block_size - 8) {
             std::memset(block_ + buffered_, 0, sha256_block_size - buffered_);
-            Botan::SHA_256::compress_digest(state_, block_, 1);
+            sha256_compress(state_, block_, 1);
             buffered_ = 0;
         }
         std::memset(block_ + buffered_, 0, sha256_block_size - 8 - buffered_);
         store_be64(block_ + sha256_block_size - 8, bits);
-        Botan::SHA_256::compress_digest(state_, block_, 1);
+        sha256_compress(state_, block_, 1);
         buffered_ = 0;
     }
 
     // Eight-byte stores, so the 8- and 16-byte loads that read the digest next
     // (the MAC comparison, SHA-NI's message loads) are forwarded from them.
     void write_digest(std::uint8_t* out) const noexcept {
-        const std::uint32_t* w = state_.data();
         for (std::size_t i = 0; i < 4; ++i)
-            store_be64(out + 8 * i, (std::uint64_t{w[2 * i]} << 32) | w[2 * i + 1]);
+            store_be64(out + 8 * i, (std::uint64_t{state_[2 * i]} << 32) | state_[2 * i + 1]);
     }
 
-    sha256_state& state_;
+    alignas(16) std::uint32_t state_[8];
     std::uint64_t total_;
     std::size_t buffered_ = 0;
-    std::uint8_t block_[sha256_block_size];
+    alignas(16) std::uint8_t block_[sha256_block_size];
 };
-
-/// A per-thread working state for one-shot MACs, so the hot path never
-/// allocates after a thread's first call. Zeroized at thread exit by the
-/// secure allocator; callers wipe what they leave in it.
-inline sha256_state& thread_scratch_state() {
-    thread_local sha256_state state(8);
-    return state;
-}
 
 } // namespace hooksig::detail
