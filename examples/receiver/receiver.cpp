@@ -180,7 +180,7 @@ std::string log_id(const Scheme& scheme, const Headers& headers, const std::stri
         if (!scheme.parse(headers, d)) return loggable(d.id);
         static constexpr std::string_view names[] = {"webhook-id", "svix-id"};
         const auto found = find_headers(headers, names);
-        return loggable(found.count[0] ? found.value[0] : found.value[1]);
+        return loggable(found.count[0] ? found.value(0) : found.value(1));
     }
     if (const std::string_view key = find_idempotency_key(headers); !key.empty()) return loggable(key);
     return "body:" + body_sha256_hex(body).substr(0, 16);

@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "detail/config.hpp"
+
 namespace hooksig {
 
 /// A header a signer produces: name and value.
@@ -47,6 +49,32 @@ constexpr std::uint64_t ascii_lower8(std::uint64_t word) noexcept {
     const std::uint64_t above_z = low7 + (0x7F - 'Z') * ones;    // high bit set where byte > 'Z'
     const std::uint64_t upper = at_least_a & ~above_z & ~word & high;
     return word | (upper >> 2); // 0x80 >> 2 == 0x20, the case bit
+}
+
+/// True when every byte of `word` lies in [lo, hi], for 1 <= lo <= hi <= 0x7E.
+constexpr bool bytes_in_range(std::uint64_t word, unsigned lo, unsigned hi) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
+    // For bytes below 0x80 neither sum carries into the next byte; a byte at or
+    // above 0x80 fails through `word` itself, whatever the carries do.
+    const std::uint64_t at_least_lo = word + (0x80 - lo) * ones; // high bit set where byte >= lo
+    const std::uint64_t above_hi = word + (0x7F - hi) * ones;    // high bit set where byte > hi
+    return ((word | ~at_least_lo | above_hi) & high) == 0;
+}
+
+/// True when every byte of `s` lies in [lo, hi] (1 <= lo <= hi <= 0x7E),
+/// checked eight bytes per step.
+constexpr bool all_bytes_in_range(std::string_view s, unsigned lo, unsigned hi) noexcept {
+    const std::size_t n = s.size();
+    if (n < 8) {
+        for (const char c : s)
+            if (static_cast<unsigned char>(c) < lo || static_cast<unsigned char>(c) > hi) return false;
+        return true;
+    }
+    for (std::size_t i = 0;; i += 8) {
+        const std::size_t at = i + 8 <= n ? i : n - 8; // the last word may overlap
+        if (!bytes_in_range(load_le64(s, at), lo, hi)) return false;
+        if (at + 8 == n) return true;
+    }
 }
 
 /// ASCII case-insensitive equality of one byte.
@@ -99,35 +127,122 @@ std::string_view header_value_of(const Element& e) noexcept {
 /// The result of looking up N header names in one pass.
 template <std::size_t N>
 struct header_matches {
-    std::string_view value[N] = {}; ///< the (last) value seen for each name
-    unsigned count[N] = {};         ///< how many times each name appeared (2+ means repeated)
+    unsigned count[N] = {}; ///< how many times each name appeared (2+ means repeated)
+
+    /// The value of name `i` (its last occurrence), or an empty view when it
+    /// did not appear.
+    std::string_view value(std::size_t i) const noexcept {
+        return count[i] != 0 ? std::string_view(value_data_[i], value_size_[i]) : std::string_view();
+    }
+    /// Records an occurrence of name `i` with value `v`.
+    void add(std::size_t i, std::string_view v) noexcept {
+        value_data_[i] = v.data();
+        value_size_[i] = v.size();
+        if (count[i] < 2) ++count[i];
+    }
+
+private:
+    // Written only where a name is found and read only where count says so:
+    // left uninitialized, since zeroing them cost more than the lookup itself.
+    const char* value_data_[N];
+    std::size_t value_size_[N];
 };
 
-/// Finds the headers named in `names` (lower case, all different) in one pass
-/// over `headers`. Does not allocate; the values view the caller's container.
-template <class Headers, std::size_t N>
-header_matches<N> find_headers(const Headers& headers, const std::string_view (&names)[N]) noexcept {
-    header_matches<N> found;
-    // One bit per name length below 64: most of a request's headers (Host,
-    // Accept, User-Agent, ...) are skipped on their length alone.
-    std::uint64_t lengths = 0;
-    bool long_names = false;
-    for (const std::string_view n : names) {
-        if (n.size() < 64) lengths |= std::uint64_t{1} << n.size();
-        else long_names = true;
+namespace detail {
+/// The first and last bytes of a name as two words, so one comparison each
+/// covers a name of up to 16 bytes: 8-byte words at 0 and n-8 when n >= 8,
+/// 4-byte words at 0 and n-4 when 4 <= n < 8, the bytes themselves below 4.
+/// Reads only within [p, p+n).
+constexpr void load_name_ends(std::string_view s, std::uint64_t& head, std::uint64_t& tail) noexcept {
+    const std::size_t n = s.size();
+    if (n >= 8) {
+        head = load_le64(s, 0);
+        tail = load_le64(s, n - 8);
+        return;
     }
-    for (const auto& element : headers) {
-        const std::string_view name = detail::header_name_of(element);
-        if (name.size() < 64 ? ((lengths >> name.size()) & 1) == 0 : !long_names) continue;
+    std::uint64_t h = 0, t = 0;
+    if (n >= 4) {
+        for (std::size_t k = 0; k < 4; ++k) {
+            h |= std::uint64_t{static_cast<unsigned char>(s[k])} << (8 * k);
+            t |= std::uint64_t{static_cast<unsigned char>(s[n - 4 + k])} << (8 * k);
+        }
+    } else {
+        for (std::size_t k = 0; k < n; ++k) h |= std::uint64_t{static_cast<unsigned char>(s[k])} << (8 * k);
+    }
+    head = h;
+    tail = t;
+}
+} // namespace detail
+
+/// N header names (lower case, all different) prepared once for find_headers:
+/// their lengths as a bitmap and the case-folded words at both ends of each.
+/// Build it `static constexpr` so the preparation happens at compile time.
+template <std::size_t N>
+struct header_name_set {
+    std::string_view name[N] = {};   ///< the names, as given
+    std::uint64_t head[N] = {};      ///< case-folded first word of each (see detail::load_name_ends)
+    std::uint64_t tail[N] = {};      ///< case-folded last word of each
+    std::uint64_t length_bits = 0;   ///< bit n set when a name has length n < 64
+    bool long_names = false;         ///< whether a name is 64 bytes or longer
+
+    /// Prepares `names`.
+    constexpr explicit header_name_set(const std::string_view (&names)[N]) noexcept {
         for (std::size_t i = 0; i < N; ++i) {
-            if (header_name_equal(name, names[i])) {
-                found.value[i] = detail::header_value_of(element);
-                if (found.count[i] < 2) ++found.count[i];
-                break; // names are all different: no other can match
-            }
+            name[i] = names[i];
+            detail::load_name_ends(names[i], head[i], tail[i]);
+            head[i] = detail::ascii_lower8(head[i]);
+            tail[i] = detail::ascii_lower8(tail[i]);
+            if (names[i].size() < 64) length_bits |= std::uint64_t{1} << names[i].size();
+            else long_names = true;
         }
     }
+};
+
+namespace detail {
+// The index of the name `name` equals (case-insensitively), or N. `head` and
+// `tail` are the name's end words, already case-folded. Unrolled over the
+// names, so with a constexpr set each test compares against immediates.
+template <std::size_t N, std::size_t... I>
+HOOKSIG_ALWAYS_INLINE std::size_t match_name(const header_name_set<N>& set, std::string_view name, std::uint64_t head, std::uint64_t tail,
+                       std::index_sequence<I...>) noexcept {
+    std::size_t found = N;
+    // Ends first: they reject nearly every other name; names over 16 bytes
+    // then compare in full.
+    (void)((name.size() == set.name[I].size() && head == set.head[I] && tail == set.tail[I] &&
+            (name.size() <= 16 || header_name_equal(name, set.name[I])) && ((found = I), true)) ||
+           ...);
     return found;
+}
+} // namespace detail
+
+/// Finds the headers named in `names` in one pass over `headers`. Does not
+/// allocate; the values view the caller's container. Names match ASCII
+/// case-insensitively.
+template <class Headers, std::size_t N>
+HOOKSIG_ALWAYS_INLINE header_matches<N> find_headers(const Headers& headers, const header_name_set<N>& names) noexcept {
+    header_matches<N> found;
+    for (const auto& element : headers) {
+        const std::string_view name = detail::header_name_of(element);
+        // Most of a request's headers (Host, Accept, User-Agent, ...) are
+        // skipped on their length alone.
+        if (name.size() < 64 ? ((names.length_bits >> name.size()) & 1) == 0 : !names.long_names) continue;
+        std::uint64_t head = 0, tail = 0;
+        detail::load_name_ends(name, head, tail);
+        const std::size_t i = detail::match_name(names, name, detail::ascii_lower8(head), detail::ascii_lower8(tail),
+                                                 std::make_index_sequence<N>{});
+        if (i == N) continue;
+        found.add(i, detail::header_value_of(element));
+    }
+    return found;
+}
+
+/// Finds the headers named in `names` (lower case, all different) in one pass
+/// over `headers`; prepares the names on each call (pass a constexpr
+/// header_name_set on hot paths).
+template <class Headers, std::size_t N>
+header_matches<N> find_headers(const Headers& headers, const std::string_view (&names)[N]) noexcept {
+    const header_name_set<N> set(names);
+    return find_headers(headers, set);
 }
 
 } // namespace hooksig

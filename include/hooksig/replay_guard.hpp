@@ -141,8 +141,8 @@ template <class Headers>
 std::string_view find_idempotency_key(const Headers& headers) noexcept {
     static constexpr std::string_view names[] = {"idempotency-key"};
     const header_matches<1> found = find_headers(headers, names);
-    if (found.count[0] != 1 || !is_valid_message_id(found.value[0])) return {};
-    return found.value[0];
+    if (found.count[0] != 1 || !is_valid_message_id(found.value(0))) return {};
+    return found.value(0);
 }
 
 /// Builds the store key for `id` under `prefix`: `{prefix}id:{id}` when `id`

@@ -39,6 +39,8 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <system_error>
+#include <type_traits>
 
 #include "clock.hpp"
 #include "headers.hpp"
@@ -53,23 +55,61 @@ inline constexpr std::size_t max_signatures = 32;
 /// Longest message id accepted on either side.
 inline constexpr std::size_t message_id_max_size = 256;
 
-/// Decoded candidate MACs (from a received header), or computed MACs (to send).
-/// A fixed array, so parsing never allocates.
+/// Candidate MACs from a received header, or computed MACs to send.
+/// Fixed arrays, so parsing never allocates.
+///
+/// Received entries are kept as text by add_encoded and decoded by
+/// decode_pending(), which the verifier calls after it has started the first
+/// MAC: decoding then runs while the SHA-256 rounds (a chain of dependent
+/// instructions) leave the CPU's other units idle, instead of before them.
 struct signature_list {
-    std::uint8_t mac[max_signatures][mac_size]; ///< the MACs, `size` of them valid
-    std::size_t size = 0;                       ///< number of MACs held
+    /// A decoder for received text (base64_decode_public, hex_decode, ...).
+    using decoder = std::error_code (*)(std::string_view, std::uint8_t*, std::size_t, std::size_t&) noexcept;
 
-    /// Decodes one received entry with `decode` (base64_decode or hex_decode
-    /// signature) and keeps it when it is exactly mac_size bytes; silently drops
-    /// entries that fail to decode (they can never match). Returns false when
-    /// the list is full.
+    std::uint8_t mac[max_signatures][mac_size]; ///< decoded MACs, `size` of them valid
+    std::size_t size = 0;                       ///< number of decoded MACs held
+
+    /// Keeps one received entry for decoding with `decode`: a decoder (a
+    /// noexcept function such as &base64_decode_public) is kept and called by
+    /// decode_pending(); any other callable decodes at once. An entry that fails to decode to exactly mac_size bytes is
+    /// dropped when decoded: it could never match. Returns false when the list
+    /// is full.
     template <class Decode>
     bool add_encoded(std::string_view text, Decode&& decode) noexcept {
-        if (size == max_signatures) return false;
-        std::size_t decoded = 0;
-        if (!decode(text, mac[size], mac_size, decoded) && decoded == mac_size) ++size;
+        if (size + pending_ == max_signatures) return false;
+        if constexpr (std::is_convertible_v<Decode, decoder>) {
+            pending_data_[pending_] = text.data();
+            pending_size_[pending_] = text.size();
+            pending_decoder_[pending_] = decode;
+            ++pending_;
+        } else {
+            std::size_t decoded = 0;
+            if (!decode(text, mac[size], mac_size, decoded) && decoded == mac_size) ++size;
+        }
         return true;
     }
+
+    /// Entries held, decoded or not.
+    std::size_t candidates() const noexcept { return size + pending_; }
+
+    /// Decodes the entries add_encoded kept, appending those that decode to
+    /// mac_size bytes. Idempotent.
+    void decode_pending() noexcept {
+        for (std::size_t i = 0; i < pending_; ++i) {
+            std::size_t decoded = 0;
+            const std::string_view text(pending_data_[i], pending_size_[i]);
+            if (!pending_decoder_[i](text, mac[size], mac_size, decoded) && decoded == mac_size) ++size;
+        }
+        pending_ = 0;
+    }
+
+private:
+    // Written by add_encoded and read only below pending_: left uninitialized,
+    // as `mac` is, so an empty list costs nothing to create.
+    std::size_t pending_ = 0;
+    const char* pending_data_[max_signatures];
+    std::size_t pending_size_[max_signatures];
+    decoder pending_decoder_[max_signatures];
 };
 
 /// A delivery's signed fields, as a scheme reads them from headers (receiving)
@@ -82,33 +122,6 @@ struct delivery {
     signature_list signatures;       ///< candidate MACs (receiving)
 };
 
-namespace detail {
-/// True when every byte of `word` lies in [lo, hi], for 1 <= lo <= hi <= 0x7E.
-constexpr bool bytes_in_range(std::uint64_t word, unsigned lo, unsigned hi) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
-    // For bytes below 0x80 neither sum carries into the next byte; a byte at or
-    // above 0x80 fails through `word` itself, whatever the carries do.
-    const std::uint64_t at_least_lo = word + (0x80 - lo) * ones; // high bit set where byte >= lo
-    const std::uint64_t above_hi = word + (0x7F - hi) * ones;    // high bit set where byte > hi
-    return ((word | ~at_least_lo | above_hi) & high) == 0;
-}
-
-/// True when every byte of `s` lies in [lo, hi] (1 <= lo <= hi <= 0x7E),
-/// checked eight bytes per step.
-constexpr bool all_bytes_in_range(std::string_view s, unsigned lo, unsigned hi) noexcept {
-    const std::size_t n = s.size();
-    if (n < 8) {
-        for (const char c : s)
-            if (static_cast<unsigned char>(c) < lo || static_cast<unsigned char>(c) > hi) return false;
-        return true;
-    }
-    for (std::size_t i = 0;; i += 8) {
-        const std::size_t at = i + 8 <= n ? i : n - 8; // the last word may overlap
-        if (!bytes_in_range(load_le64(s, at), lo, hi)) return false;
-        if (at + 8 == n) return true;
-    }
-}
-} // namespace detail
 
 /// True when `id` is a usable message id: 1..256 visible ASCII characters
 /// (no spaces, controls, NUL or non-ASCII bytes).

@@ -4,9 +4,13 @@
 // the word loop, its overlapping last word and the short-string path.
 #include <catch2/catch.hpp>
 
+#include <hooksig/encoding.hpp>
 #include <hooksig/headers.hpp>
 #include <hooksig/scheme.hpp>
+#include <hooksig/timestamp.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <string_view>
@@ -122,15 +126,125 @@ TEST_CASE("find_headers skips headers by length and still matches long names and
     };
     const hooksig::header_matches<4> found = hooksig::find_headers(headers, names);
     CHECK(found.count[0] == 2);
-    CHECK(found.value[0] == "second");
+    CHECK(found.value(0) == "second");
     CHECK(found.count[1] == 1);
-    CHECK(found.value[1] == "long");
+    CHECK(found.value(1) == "long");
     CHECK(found.count[2] == 1);
-    CHECK(found.value[2] == "svix");
+    CHECK(found.value(2) == "svix");
     CHECK(found.count[3] == 1);
-    CHECK(found.value[3] == "one");
+    CHECK(found.value(3) == "one");
 
     const std::string_view short_only[] = {"webhook-id"};
     const std::vector<std::pair<std::string, std::string>> only_long = {{long_name, "v"}};
     CHECK(hooksig::find_headers(only_long, short_only).count[0] == 0);
+}
+
+TEST_CASE("find_headers with a prepared name set agrees with a byte-wise reference for one-byte changes in every position",
+          "[headers][fastpath]") {
+    // Names of every length class the matcher treats differently: under 4
+    // bytes, 4..7 (two 4-byte words), 8..16 (two 8-byte words), over 16 (end
+    // words, then the full comparison).
+    static constexpr std::string_view raw[] = {"ab", "svix-id", "webhook-id", "webhook-signature", "x-a-rather-long-header-name"};
+    static constexpr hooksig::header_name_set<5> names(raw);
+    std::size_t checked = 0;
+    for (std::size_t n = 0; n < 5; ++n) {
+        const std::string original(raw[n]);
+        for (std::size_t pos = 0; pos < original.size(); ++pos) {
+            for (unsigned byte = 0; byte < 256; ++byte) {
+                std::string candidate = original;
+                candidate[pos] = static_cast<char>(byte);
+                const std::vector<std::pair<std::string, std::string>> headers = {{"Host", "h"}, {candidate, "v"}};
+                const hooksig::header_matches<5> found = hooksig::find_headers(headers, names);
+                for (std::size_t i = 0; i < 5; ++i) {
+                    const bool expected = reference_name_equal(candidate, raw[i]);
+                    if ((found.count[i] == 1) != expected)
+                        FAIL_CHECK("name " << i << " vs '" << candidate << "' (byte " << byte << " at " << pos << ")");
+                    if (expected && found.value(i) != "v") FAIL_CHECK("wrong value for name " << i);
+                }
+                ++checked;
+            }
+        }
+    }
+    CHECK(checked == 256 * (2 + 7 + 10 + 17 + 27));
+    // A value is empty where its name did not appear.
+    const std::vector<std::pair<std::string, std::string>> none = {{"Host", "h"}};
+    CHECK(hooksig::find_headers(none, names).value(3).empty());
+}
+
+TEST_CASE("signature_list keeps decoder entries for later and decodes other callables at once", "[scheme][fastpath]") {
+    const std::string good = "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    hooksig::signature_list list;
+    CHECK(list.add_encoded(good, &hooksig::base64_decode_public));
+    CHECK(list.add_encoded("not base64!", &hooksig::base64_decode_public));
+    CHECK(list.add_encoded("AAAA", &hooksig::base64_decode_public)); // decodes, but to 3 bytes
+    CHECK(list.candidates() == 3);
+    CHECK(list.size == 0); // nothing decoded yet
+    list.decode_pending();
+    CHECK(list.size == 1); // only the 32-byte MAC is kept
+    CHECK(list.candidates() == 1);
+    list.decode_pending(); // idempotent
+    CHECK(list.size == 1);
+    std::uint8_t expected[hooksig::mac_size];
+    std::size_t n = 0;
+    REQUIRE_FALSE(hooksig::base64_decode(good, expected, sizeof expected, n));
+    CHECK(std::equal(expected, expected + hooksig::mac_size, list.mac[0]));
+
+    // A capturing callable is not a decoder: it runs at once.
+    int calls = 0;
+    CHECK(list.add_encoded(good, [&calls](auto&&... a) {
+        ++calls;
+        return hooksig::base64_decode(a...);
+    }));
+    CHECK(calls == 1);
+    CHECK(list.size == 2);
+
+    // Full: max_signatures entries, decoded or not.
+    hooksig::signature_list full;
+    for (std::size_t i = 0; i < hooksig::max_signatures; ++i) CHECK(full.add_encoded(good, &hooksig::base64_decode_public));
+    CHECK_FALSE(full.add_encoded(good, &hooksig::base64_decode_public));
+    full.decode_pending();
+    CHECK(full.size == hooksig::max_signatures);
+}
+
+TEST_CASE("parse_timestamp agrees with a digit-by-digit reference on random and edge-case texts", "[timestamp][fastpath]") {
+    // Reference: canonical decimal, 1..12 digits, no leading zero.
+    auto reference = [](std::string_view t, hooksig::unix_seconds& v) {
+        if (t.empty() || t.size() > hooksig::timestamp_max_digits) return false;
+        if (t.size() > 1 && t[0] == '0') return false;
+        hooksig::unix_seconds x = 0;
+        for (const char c : t) {
+            if (c < '0' || c > '9') return false;
+            x = x * 10 + (c - '0');
+        }
+        v = x;
+        return true;
+    };
+    auto agree = [&](const std::string& text) {
+        hooksig::unix_seconds a = -1, b = -1;
+        const bool ok = reference(text, a);
+        const std::error_code parsed = hooksig::parse_timestamp(text, b);
+        if (ok != !parsed || (ok && a != b)) FAIL_CHECK("'" << text << "': reference " << ok << " " << a << ", got " << b);
+        if (parsed && parsed != hooksig::errc::invalid_timestamp) FAIL_CHECK("'" << text << "': wrong error");
+    };
+    for (const char* text : {"0", "1", "9", "10", "00", "01", "1614265330", "99999999", "100000000", "999999999999",
+                             "1000000000000", "161426533O", "1614265330 ", " 1614265330", "+1614265330", "1614265330.0",
+                             "161426:330", "161426/330", "16142653\x80", "", "1e9", "0x10"})
+        agree(text);
+    // Every byte in every position of a 10- and a 12-digit timestamp.
+    for (const std::string base : {"1614265330", "123456789012"}) {
+        for (std::size_t pos = 0; pos < base.size(); ++pos) {
+            for (unsigned byte = 0; byte < 256; ++byte) {
+                std::string text = base;
+                text[pos] = static_cast<char>(byte);
+                agree(text);
+            }
+        }
+    }
+    std::mt19937 rng(0x7473);
+    static constexpr char alphabet[] = "0123456789 +-./:a\x7f";
+    for (int i = 0; i < 200000; ++i) {
+        std::string text(rng() % 15, '0');
+        for (char& c : text) c = rng() % 6 == 0 ? alphabet[rng() % (sizeof alphabet - 1)] : static_cast<char>('0' + rng() % 10);
+        agree(text);
+    }
 }

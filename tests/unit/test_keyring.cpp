@@ -29,7 +29,7 @@ struct one_signature_scheme {
         const header_matches<1> found = find_headers(headers, names);
         if (found.count[0] == 0) return errc::missing_header;
         if (found.count[0] > 1) return errc::malformed_header;
-        out.signatures.add_encoded(found.value[0], [](auto&&... a) { return hex_decode(a...); });
+        out.signatures.add_encoded(found.value(0), [](auto&&... a) { return hex_decode(a...); });
         return {};
     }
     template <class F>

@@ -552,10 +552,10 @@ struct acme_scheme {
         const auto found = find_headers(headers, names);
         if (found.count[0] == 0 || found.count[1] == 0) return errc::missing_header;
         if (found.count[0] > 1 || found.count[1] > 1) return errc::malformed_header;
-        if (const auto bad = parse_timestamp(found.value[0], out.timestamp)) return bad;
-        out.timestamp_text = found.value[0];
+        if (const auto bad = parse_timestamp(found.value(0), out.timestamp)) return bad;
+        out.timestamp_text = found.value(0);
         out.has_timestamp = true;
-        out.signatures.add_encoded(found.value[1], [](auto&&... a) { return hex_decode(a...); });
+        out.signatures.add_encoded(found.value(1), [](auto&&... a) { return hex_decode(a...); });
         return {};
     }
     template <class F>

@@ -49,8 +49,8 @@ struct standard_webhooks {
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
         // Each `webhook-` name followed by its `svix-` alias: pick_header takes
         // the first one present and calls a repeated one malformed.
-        static constexpr std::string_view names[] = {"webhook-id",        "svix-id",        "webhook-timestamp",
-                                                     "svix-timestamp",    "webhook-signature", "svix-signature"};
+        static constexpr header_name_set<6> names({"webhook-id", "svix-id", "webhook-timestamp", "svix-timestamp",
+                                                   "webhook-signature", "svix-signature"});
         const header_matches<6> found = find_headers(headers, names);
         std::string_view id, timestamp, signature;
         if (const std::error_code bad = detail::pick_header(found, 0, 2, id)) return bad;
@@ -74,8 +74,7 @@ struct standard_webhooks {
             if (entry.empty()) continue;
             if (++entries > max_signatures) return errc::too_many_signatures;
             if (entry.size() > 3 && entry.substr(0, 3) == "v1,")
-                out.signatures.add_encoded(entry.substr(3),
-                                           [](auto&&... a) { return base64_decode_public(a...); });
+                out.signatures.add_encoded(entry.substr(3), &base64_decode_public);
         }
         return {};
     }

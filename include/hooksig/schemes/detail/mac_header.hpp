@@ -36,9 +36,8 @@ inline constexpr std::size_t mac_header_max_size = 256;
 /// `encoding`, with the fast decoders for public input) to exactly mac_size bytes; drops it otherwise, since it can
 /// never match. Returns false when the list is full.
 inline bool add_mac(signature_list& list, std::string_view text, mac_encoding encoding) noexcept {
-    if (encoding == mac_encoding::base64)
-        return list.add_encoded(text, [](auto&&... a) { return base64_decode_public(a...); });
-    return list.add_encoded(text, [](auto&&... a) { return lowercase_hex_decode_public(a...); });
+    if (encoding == mac_encoding::base64) return list.add_encoded(text, &base64_decode_public);
+    return list.add_encoded(text, &lowercase_hex_decode_public);
 }
 
 /// Encodes one MAC for sending. Allocates.
@@ -46,7 +45,7 @@ inline std::string encode_mac(const std::uint8_t* mac, mac_encoding encoding) {
     return encoding == mac_encoding::base64 ? base64_encode(mac, mac_size) : hex_encode(mac, mac_size);
 }
 
-/// From one find_headers pass, picks the header `found.value[first]` or, when
+/// From one find_headers pass, picks the header `found.value(first)` or, when
 /// it is absent, the first of its aliases `first + 1 .. last - 1` present.
 /// @return errc::missing_header when none is present, errc::malformed_header
 ///         when the one picked appears more than once.
@@ -56,7 +55,7 @@ template <std::size_t N>
     for (std::size_t i = first; i < last && i < N; ++i) {
         if (found.count[i] == 0) continue;
         if (found.count[i] > 1) return errc::malformed_header;
-        out = found.value[i];
+        out = found.value(i);
         return {};
     }
     return errc::missing_header;
