@@ -7,12 +7,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 #include "clock.hpp"
 #include "error.hpp"
+#include "headers.hpp"
 
 namespace hooksig {
 
@@ -27,14 +29,34 @@ inline constexpr std::size_t timestamp_max_digits = 12;
 /// text, so hooksig accepts exactly one spelling).
 /// @return errc::invalid_timestamp or success.
 [[nodiscard]] inline std::error_code parse_timestamp(std::string_view text, unix_seconds& out) noexcept {
-    if (text.empty() || text.size() > timestamp_max_digits) return errc::invalid_timestamp;
-    if (text.size() > 1 && text[0] == '0') return errc::invalid_timestamp;
+    const std::size_t n = text.size();
+    if (n == 0 || n > timestamp_max_digits) return errc::invalid_timestamp;
+    if (n > 1 && text[0] == '0') return errc::invalid_timestamp;
     unix_seconds value = 0;
-    for (const char c : text) {
+    std::size_t scalar_end = n;
+    std::uint64_t low = 0;
+    if (n >= 8) {
+        // The last eight digits at once (every timestamp since 1973 has ten):
+        // one load, one range check, three multiplications (the method of
+        // Lemire's fast_float, parse_eight_digits_unrolled).
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + n - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        word = __builtin_bswap64(word);
+#endif
+        if (!detail::bytes_in_range(word, '0', '9')) return errc::invalid_timestamp;
+        word -= 0x3030303030303030;
+        word = word * 10 + (word >> 8);
+        low = (((word & 0x000000FF000000FF) * 0x000F424000000064) +
+               (((word >> 16) & 0x000000FF000000FF) * 0x0000271000000001)) >> 32;
+        scalar_end = n - 8;
+    }
+    for (std::size_t i = 0; i < scalar_end; ++i) {
+        const char c = text[i];
         if (c < '0' || c > '9') return errc::invalid_timestamp;
         value = value * 10 + (c - '0');
     }
-    out = value;
+    out = n >= 8 ? value * 100000000 + static_cast<unix_seconds>(low) : value;
     return {};
 }
 
