@@ -24,11 +24,10 @@
 #include <cstring>
 #include <string_view>
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) &&                       \
-    !defined(HOOKSIG_NO_SHA_NI)
+#include "cpu_x86.hpp"
+
+#if HOOKSIG_X86_EXTENSIONS && !defined(HOOKSIG_NO_SHA_NI)
 #define HOOKSIG_HAS_SHA_NI 1
-#include <cpuid.h>
-#include <immintrin.h>
 #else
 #define HOOKSIG_HAS_SHA_NI 0
 #endif
@@ -36,18 +35,6 @@
 namespace hooksig::detail {
 
 #if HOOKSIG_HAS_SHA_NI
-
-/// True when the CPU has SHA-NI and SSE4.1 (which implies SSSE3). Queried
-/// with CPUID; valgrind's emulated CPU reports no SHA-NI, so under valgrind the
-/// portable path runs.
-inline bool cpu_has_sha_ni() noexcept {
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
-    const bool sse41 = (ecx & (1U << 19)) != 0, ssse3 = (ecx & (1U << 9)) != 0;
-    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
-    const bool sha = (ebx & (1U << 29)) != 0;
-    return sse41 && ssse3 && sha;
-}
 
 /// The 64 SHA-256 round constants, four per 16-byte load.
 alignas(16) inline constexpr std::uint32_t sha256_round_constants[64] = {
