@@ -50,7 +50,7 @@ inline std::string encode_mac(const std::uint8_t* mac, mac_encoding encoding) {
 /// @return errc::missing_header when none is present, errc::malformed_header
 ///         when the one picked appears more than once.
 template <std::size_t N>
-[[nodiscard]] std::error_code pick_header(const header_matches<N>& found, std::size_t first, std::size_t last,
+[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code pick_header(const header_matches<N>& found, std::size_t first, std::size_t last,
                                           std::string_view& out) noexcept {
     for (std::size_t i = first; i < last && i < N; ++i) {
         if (found.count[i] == 0) continue;
@@ -64,7 +64,7 @@ template <std::size_t N>
 /// Checks a signature header's value: at most `max_size` bytes, not empty,
 /// visible ASCII or spaces only.
 /// @return errc::header_too_large, errc::malformed_header or success.
-[[nodiscard]] inline std::error_code check_header_value(std::string_view value, std::size_t max_size) noexcept {
+[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code check_header_value(std::string_view value, std::size_t max_size) noexcept {
     if (value.size() > max_size) return errc::header_too_large;
     if (value.empty() || !is_visible_ascii(value)) return errc::malformed_header;
     return {};
