@@ -152,34 +152,6 @@ HOOKSIG_SHA_NI_INLINE void sha256_unpack_state_sha_ni(__m128i abef, __m128i cdgh
     efgh = _mm_alignr_epi8(dchg, feba, 8);
 }
 
-/// Copies `n` < 64 bytes inline with overlapping 16-, 8-, 4-byte moves. The
-/// parts of a signed message (id, ".", timestamp, ...) are a few bytes each;
-/// a library memcpy call per part cost more than a SHA-256 block did.
-HOOKSIG_SHA_NI_INLINE void sha256_copy_small(std::uint8_t* dst, const std::uint8_t* src, std::size_t n) noexcept {
-    if (n >= 16) {
-        std::size_t i = 0;
-        for (; i + 16 < n; i += 16)
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i),
-                             _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + n - 16),
-                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n - 16)));
-    } else if (n >= 8) {
-        std::uint64_t a, b;
-        std::memcpy(&a, src, 8);
-        std::memcpy(&b, src + n - 8, 8);
-        std::memcpy(dst, &a, 8);
-        std::memcpy(dst + n - 8, &b, 8);
-    } else if (n >= 4) {
-        std::uint32_t a, b;
-        std::memcpy(&a, src, 4);
-        std::memcpy(&b, src + n - 4, 4);
-        std::memcpy(dst, &a, 4);
-        std::memcpy(dst + n - 4, &b, 4);
-    } else {
-        for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
-    }
-}
-
 /// Compresses `blocks` 64-byte blocks at `data` into the chaining state
 /// `state` (8 words, a..h). Constant time.
 HOOKSIG_SHA_NI_TARGET inline void sha256_compress_sha_ni(std::uint32_t state[8], const std::uint8_t* data,
@@ -193,52 +165,118 @@ HOOKSIG_SHA_NI_TARGET inline void sha256_compress_sha_ni(std::uint32_t state[8],
     _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), efgh);
 }
 
+/// Byte j of the result is v[j + shift] where 0 <= j + shift < 16, else 0
+/// (shift in -15..15): one pshufb with a mask read from a sliding table.
+HOOKSIG_SHA_NI_INLINE __m128i sha256_shift_bytes(__m128i v, int shift) noexcept {
+    alignas(16) static constexpr signed char table[48] = {
+        -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128,
+        0,    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,   11,   12,   13,   14,   15,
+        -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128};
+    return _mm_shuffle_epi8(v, _mm_loadu_si128(reinterpret_cast<const __m128i*>(table + 16 + shift)));
+}
+
+/// The bytes [start, start + 16) of a part of `size` bytes at `data` as a
+/// vector, zero where outside [0, size); `start` in (-16, size). Reads only
+/// within the part.
+HOOKSIG_SHA_NI_INLINE __m128i sha256_part_window(const std::uint8_t* data, std::size_t size,
+                                                 std::ptrdiff_t start) noexcept {
+    if (size >= 16) {
+        const auto last = static_cast<std::ptrdiff_t>(size - 16);
+        const std::ptrdiff_t at = start < 0 ? 0 : start > last ? last : start;
+        return sha256_shift_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at)),
+                                  static_cast<int>(start - at));
+    }
+    std::uint64_t low = 0, high = 0;
+    if (size >= 8) {
+        std::memcpy(&low, data, 8);
+        if (size > 8) {
+            std::memcpy(&high, data + size - 8, 8);
+            high >>= 8 * (16 - size); // drop the bytes `low` holds
+        }
+    } else if (size >= 4) {
+        std::uint32_t first = 0, last = 0;
+        std::memcpy(&first, data, 4);
+        std::memcpy(&last, data + size - 4, 4);
+        low = first | (std::uint64_t{last} << (8 * (size - 4))); // overlapping bytes agree
+    } else {
+        for (std::size_t i = 0; i < size; ++i) low |= std::uint64_t{data[i]} << (8 * i);
+    }
+    return sha256_shift_bytes(_mm_set_epi64x(static_cast<long long>(high), static_cast<long long>(low)),
+                              static_cast<int>(start));
+}
+
 /// HMAC-SHA256 over the concatenation of `count` parts, from the key's
 /// prepared inner and outer chaining states, in one function so the state
-/// stays in registers from the first block to the tag: the message's blocks,
-/// its padding block(s), then the outer block built from the inner digest
-/// without a trip through memory. The partial block buffer holds message bytes
-/// only (no key material) and is not wiped.
+/// stays in registers from the first block to the tag.
+///
+/// Every block is read straight from the caller's memory: blocks inside one
+/// part with four loads; blocks that span parts or hold the padding are
+/// gathered in registers from 16-byte windows on the parts. Nothing is
+/// written to a buffer and read back: a block assembled with several small
+/// stores and loaded at once cannot be forwarded from them, and the loads then
+/// wait until the stores retire, which keeps the CPU from starting this MAC
+/// while earlier work is in flight (measured: 30 ns of a 64-byte Standard
+/// Webhooks MAC, 147 -> 117 ns).
 HOOKSIG_SHA_NI_TARGET inline void hmac_sha256_sha_ni(const std::uint32_t inner[8], const std::uint32_t outer[8],
                                                      const std::string_view* parts, std::size_t count,
                                                      std::uint8_t out[32]) noexcept {
     __m128i abef, cdgh;
     sha256_load_state_sha_ni(inner, abef, cdgh);
-    alignas(16) std::uint8_t block[64];
-    std::size_t buffered = 0;
-    std::uint64_t total = 64; // the ipad block
-    for (std::size_t p = 0; p < count; ++p) {
-        const auto* data = reinterpret_cast<const std::uint8_t*>(parts[p].data());
-        std::size_t size = parts[p].size();
-        if (size == 0) continue; // data() may be null
-        total += size;
-        if (buffered != 0 || size < 64) {
-            const std::size_t take = size < 64 - buffered ? size : 64 - buffered;
-            sha256_copy_small(block + buffered, data, take);
-            buffered += take;
-            data += take;
-            size -= take;
-            if (buffered < 64) continue;
-            sha256_block_sha_ni(abef, cdgh, block);
-            buffered = 0;
+    const __m128i swap = sha256_byte_swap_mask();
+
+    std::size_t content = 0;
+    for (std::size_t p = 0; p < count; ++p) content += parts[p].size();
+    const std::size_t padded = (content + 9 + 63) / 64 * 64; // content, 0x80, zeros, 8-byte length
+    const std::uint64_t bits = (std::uint64_t{content} + 64) * 8; // the ipad block counts
+
+    std::size_t at = 0;         // logical offset of the next block
+    std::size_t part = 0;       // first part that ends after `at`
+    std::size_t part_start = 0; // its logical offset
+    while (at < padded) {
+        while (part < count && part_start + parts[part].size() <= at) part_start += parts[part++].size();
+        if (part < count && at + 64 <= part_start + parts[part].size()) {
+            // Whole blocks inside this part.
+            const auto* data = reinterpret_cast<const std::uint8_t*>(parts[part].data()) + (at - part_start);
+            const std::size_t blocks = (part_start + parts[part].size() - at) / 64;
+            for (std::size_t b = 0; b < blocks; ++b) sha256_block_sha_ni(abef, cdgh, data + 64 * b);
+            at += 64 * blocks;
+            continue;
         }
-        for (; size >= 64; size -= 64, data += 64) sha256_block_sha_ni(abef, cdgh, data);
-        if (size != 0) {
-            sha256_copy_small(block, data, size);
-            buffered = size;
+        // A block spanning parts, or holding the padding: gather it.
+        __m128i w0 = _mm_setzero_si128(), w1 = w0, w2 = w0, w3 = w0;
+        std::size_t start = part_start;
+        for (std::size_t q = part; q < count && start < at + 64; start += parts[q++].size()) {
+            const std::size_t size = parts[q].size();
+            if (size == 0) continue; // data() may be null
+            const auto* data = reinterpret_cast<const std::uint8_t*>(parts[q].data());
+            const std::size_t end = start + size;
+            const auto rel = static_cast<std::ptrdiff_t>(at) - static_cast<std::ptrdiff_t>(start);
+            if (start < at + 16 && end > at) w0 = _mm_or_si128(w0, sha256_part_window(data, size, rel));
+            if (start < at + 32 && end > at + 16) w1 = _mm_or_si128(w1, sha256_part_window(data, size, rel + 16));
+            if (start < at + 48 && end > at + 32) w2 = _mm_or_si128(w2, sha256_part_window(data, size, rel + 32));
+            if (end > at + 48) w3 = _mm_or_si128(w3, sha256_part_window(data, size, rel + 48));
         }
+        if (content >= at && content < at + 64) { // the 0x80 after the content
+            const std::size_t pos = content - at;
+            const __m128i marker = sha256_shift_bytes(_mm_cvtsi32_si128(0x80), -static_cast<int>(pos % 16));
+            switch (pos / 16) {
+            case 0: w0 = _mm_or_si128(w0, marker); break;
+            case 1: w1 = _mm_or_si128(w1, marker); break;
+            case 2: w2 = _mm_or_si128(w2, marker); break;
+            default: w3 = _mm_or_si128(w3, marker); break;
+            }
+        }
+        w0 = _mm_shuffle_epi8(w0, swap);
+        w1 = _mm_shuffle_epi8(w1, swap);
+        w2 = _mm_shuffle_epi8(w2, swap);
+        w3 = _mm_shuffle_epi8(w3, swap);
+        if (at + 64 == padded) { // the length, as words 14 and 15
+            w3 = _mm_insert_epi32(w3, static_cast<int>(bits >> 32), 2);
+            w3 = _mm_insert_epi32(w3, static_cast<int>(bits & 0xFFFFFFFFU), 3);
+        }
+        sha256_block_sha_ni(abef, cdgh, w0, w1, w2, w3);
+        at += 64;
     }
-    // Padding: 0x80, zeros, the bit length in the last 8 bytes.
-    block[buffered++] = 0x80;
-    if (buffered > 56) {
-        std::memset(block + buffered, 0, 64 - buffered);
-        sha256_block_sha_ni(abef, cdgh, block);
-        buffered = 0;
-    }
-    std::memset(block + buffered, 0, 56 - buffered);
-    const std::uint64_t bits = total * 8;
-    for (int i = 0; i < 8; ++i) block[56 + i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
-    sha256_block_sha_ni(abef, cdgh, block);
 
     // Outer hash: one block of the inner digest (words W0..W7), 0x80, and the
     // length 96 bytes = 768 bits.
@@ -249,7 +287,6 @@ HOOKSIG_SHA_NI_TARGET inline void hmac_sha256_sha_ni(const std::uint32_t inner[8
                         _mm_set_epi32(768, 0, 0, 0));
     __m128i abcd, efgh;
     sha256_unpack_state_sha_ni(abef, cdgh, abcd, efgh);
-    const __m128i swap = sha256_byte_swap_mask();
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_shuffle_epi8(abcd, swap));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm_shuffle_epi8(efgh, swap));
 }
