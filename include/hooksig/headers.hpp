@@ -199,16 +199,26 @@ struct header_name_set {
 };
 
 namespace detail {
+// Whether `word` equals `lower` (a case-folded name word) ASCII
+// case-insensitively. Case folding changes only bit 5, so words that differ in
+// any other bit cannot match: that test rejects other names in two
+// operations; the exact test then passes lower-case input as is and folds
+// only what differs.
+constexpr bool word_iequal(std::uint64_t word, std::uint64_t lower) noexcept {
+    constexpr std::uint64_t case_bits = 0x2020202020202020;
+    return ((word ^ lower) & ~case_bits) == 0 && (word == lower || ascii_lower8(word) == lower);
+}
+
 // The index of the name `name` equals (case-insensitively), or N. `head` and
-// `tail` are the name's end words, already case-folded. Unrolled over the
-// names, so with a constexpr set each test compares against immediates.
+// `tail` are the name's end words as received. Unrolled over the names, so
+// with a constexpr set each test compares against immediates.
 template <std::size_t N, std::size_t... I>
-HOOKSIG_ALWAYS_INLINE std::size_t match_name(const header_name_set<N>& set, std::string_view name, std::uint64_t head, std::uint64_t tail,
-                       std::index_sequence<I...>) noexcept {
+HOOKSIG_ALWAYS_INLINE std::size_t match_name(const header_name_set<N>& set, std::string_view name, std::uint64_t head,
+                                             std::uint64_t tail, std::index_sequence<I...>) noexcept {
     std::size_t found = N;
     // Ends first: they reject nearly every other name; names over 16 bytes
     // then compare in full.
-    (void)((name.size() == set.name[I].size() && head == set.head[I] && tail == set.tail[I] &&
+    (void)((name.size() == set.name[I].size() && word_iequal(head, set.head[I]) && word_iequal(tail, set.tail[I]) &&
             (name.size() <= 16 || header_name_equal(name, set.name[I])) && ((found = I), true)) ||
            ...);
     return found;
@@ -228,7 +238,7 @@ HOOKSIG_ALWAYS_INLINE header_matches<N> find_headers(const Headers& headers, con
         if (name.size() < 64 ? ((names.length_bits >> name.size()) & 1) == 0 : !names.long_names) continue;
         std::uint64_t head = 0, tail = 0;
         detail::load_name_ends(name, head, tail);
-        const std::size_t i = detail::match_name(names, name, detail::ascii_lower8(head), detail::ascii_lower8(tail),
+        const std::size_t i = detail::match_name(names, name, head, tail,
                                                  std::make_index_sequence<N>{});
         if (i == N) continue;
         found.add(i, detail::header_value_of(element));

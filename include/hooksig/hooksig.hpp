@@ -6,7 +6,7 @@
 ///   version.hpp      HOOKSIG_VERSION_*
 ///   error.hpp        hooksig::errc, its error category, hooksig::error
 ///   ct.hpp           constant-time compare, wipe, valgrind markers
-///   encoding.hpp     strict base64 and hex
+///   encoding.hpp     strict base64 and hex; fast decoders for public input
 ///   secret.hpp       whsec_ and text secrets: generate, parse, redact
 ///   hmac.hpp         HMAC-SHA256 with prepared key states
 ///   clock.hpp        wall_clock, fixed_clock
@@ -23,6 +23,8 @@
 ///   schemes/         standard_webhooks (Svix), and the providers' schemes:
 ///                    stripe, github, slack, shopify, raw_hex / raw_base64 (BitGo),
 ///                    paddle, square
+///   detail/          internals: the SHA-256 engine (Botan's compression or
+///                    SHA-NI, chosen by CPUID), CPU feature detection, config
 
 #include "version.hpp"
 #include "error.hpp"
