@@ -27,7 +27,7 @@ struct header {
 
 namespace detail {
 /// Bytes `s[i..i+8)` as a little-endian word: one load at run time.
-constexpr std::uint64_t load_le64(std::string_view s, std::size_t i) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr std::uint64_t load_le64(std::string_view s, std::size_t i) noexcept {
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (!__builtin_is_constant_evaluated()) {
         std::uint64_t loaded = 0;
@@ -42,7 +42,7 @@ constexpr std::uint64_t load_le64(std::string_view s, std::size_t i) noexcept {
 
 /// The word with every ASCII upper-case letter byte (A-Z) made lower case; all
 /// other bytes, non-ASCII included, unchanged. Eight bytes at once (SWAR).
-constexpr std::uint64_t ascii_lower8(std::uint64_t word) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr std::uint64_t ascii_lower8(std::uint64_t word) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
     const std::uint64_t low7 = word & ~high;                     // no carries between bytes below
     const std::uint64_t at_least_a = low7 + (0x80 - 'A') * ones; // high bit set where byte >= 'A'
@@ -52,7 +52,7 @@ constexpr std::uint64_t ascii_lower8(std::uint64_t word) noexcept {
 }
 
 /// True when every byte of `word` lies in [lo, hi], for 1 <= lo <= hi <= 0x7E.
-constexpr bool bytes_in_range(std::uint64_t word, unsigned lo, unsigned hi) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr bool bytes_in_range(std::uint64_t word, unsigned lo, unsigned hi) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
     // For bytes below 0x80 neither sum carries into the next byte; a byte at or
     // above 0x80 fails through `word` itself, whatever the carries do.
@@ -63,7 +63,7 @@ constexpr bool bytes_in_range(std::uint64_t word, unsigned lo, unsigned hi) noex
 
 /// True when every byte of `s` lies in [lo, hi] (1 <= lo <= hi <= 0x7E),
 /// checked eight bytes per step.
-constexpr bool all_bytes_in_range(std::string_view s, unsigned lo, unsigned hi) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr bool all_bytes_in_range(std::string_view s, unsigned lo, unsigned hi) noexcept {
     const std::size_t n = s.size();
     if (n < 8) {
         for (const char c : s)
@@ -86,7 +86,7 @@ constexpr bool ascii_iequal(char x, char y) noexcept {
 } // namespace detail
 
 /// ASCII case-insensitive equality of header names.
-constexpr bool header_name_equal(std::string_view a, std::string_view b) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr bool header_name_equal(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     const std::size_t n = a.size();
     if (n < 8) {
@@ -153,7 +153,7 @@ namespace detail {
 /// covers a name of up to 16 bytes: 8-byte words at 0 and n-8 when n >= 8,
 /// 4-byte words at 0 and n-4 when 4 <= n < 8, the bytes themselves below 4.
 /// Reads only within [p, p+n).
-constexpr void load_name_ends(std::string_view s, std::uint64_t& head, std::uint64_t& tail) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr void load_name_ends(std::string_view s, std::uint64_t& head, std::uint64_t& tail) noexcept {
     const std::size_t n = s.size();
     if (n >= 8) {
         head = load_le64(s, 0);
@@ -204,7 +204,7 @@ namespace detail {
 // any other bit cannot match: that test rejects other names in two
 // operations; the exact test then passes lower-case input as is and folds
 // only what differs.
-constexpr bool word_iequal(std::uint64_t word, std::uint64_t lower) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr bool word_iequal(std::uint64_t word, std::uint64_t lower) noexcept {
     constexpr std::uint64_t case_bits = 0x2020202020202020;
     return ((word ^ lower) & ~case_bits) == 0 && (word == lower || ascii_lower8(word) == lower);
 }

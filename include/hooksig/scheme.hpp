@@ -125,13 +125,13 @@ struct delivery {
 
 /// True when `id` is a usable message id: 1..256 visible ASCII characters
 /// (no spaces, controls, NUL or non-ASCII bytes).
-constexpr bool is_valid_message_id(std::string_view id) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr bool is_valid_message_id(std::string_view id) noexcept {
     if (id.empty() || id.size() > message_id_max_size) return false;
     return detail::all_bytes_in_range(id, 0x21, 0x7E);
 }
 
 /// True when every byte of a header value is visible ASCII or a space.
-constexpr bool is_visible_ascii(std::string_view value) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr bool is_visible_ascii(std::string_view value) noexcept {
     return detail::all_bytes_in_range(value, 0x20, 0x7E);
 }
 

@@ -28,7 +28,7 @@ inline constexpr std::size_t timestamp_max_digits = 12;
 /// `1614265330.0` because they reformat the number; a signature covers the
 /// text, so hooksig accepts exactly one spelling).
 /// @return errc::invalid_timestamp or success.
-[[nodiscard]] inline std::error_code parse_timestamp(std::string_view text, unix_seconds& out) noexcept {
+[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code parse_timestamp(std::string_view text, unix_seconds& out) noexcept {
     const std::size_t n = text.size();
     if (n == 0 || n > timestamp_max_digits) return errc::invalid_timestamp;
     if (n > 1 && text[0] == '0') return errc::invalid_timestamp;
@@ -74,7 +74,7 @@ inline constexpr std::size_t timestamp_max_digits = 12;
 /// (a sender's clock may run ahead). Exactly `tolerance` seconds away is allowed.
 /// Overflow-free for any `now`.
 /// @return errc::timestamp_too_old, errc::timestamp_too_new or success.
-[[nodiscard]] inline std::error_code check_timestamp(unix_seconds timestamp, unix_seconds now,
+[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code check_timestamp(unix_seconds timestamp, unix_seconds now,
                                                      std::chrono::seconds tolerance) noexcept {
     const auto limit = static_cast<std::uint64_t>(tolerance.count() < 0 ? 0 : tolerance.count());
     // Differences computed in uint64_t are exact: both operands fit int64_t.

@@ -69,12 +69,14 @@ struct standard_webhooks {
         for (std::size_t pos = 0; pos < signature.size();) {
             std::size_t end = signature.find(' ', pos);
             if (end == std::string_view::npos) end = signature.size();
-            const std::string_view entry = signature.substr(pos, end - pos);
+            // Views built directly: pos <= end <= size here, and substr's
+            // range check (with its throw path) stayed out of line.
+            const std::string_view entry(signature.data() + pos, end - pos);
             pos = end + 1;
             if (entry.empty()) continue;
             if (++entries > max_signatures) return errc::too_many_signatures;
-            if (entry.size() > 3 && entry.substr(0, 3) == "v1,")
-                out.signatures.add_encoded(entry.substr(3), &base64_decode_public);
+            if (entry.size() > 3 && entry[0] == 'v' && entry[1] == '1' && entry[2] == ',')
+                out.signatures.add_encoded(std::string_view(entry.data() + 3, entry.size() - 3), &base64_decode_public);
         }
         return {};
     }
