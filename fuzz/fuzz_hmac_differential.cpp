@@ -4,7 +4,9 @@
 // compression) against Botan's own MessageAuthenticationCode
 // "HMAC(SHA-256)": random keys (0..191 bytes, so keys longer than a block
 // are hashed first) and messages, split at random points across update()
-// calls and across hmac_key::mac's parts. Any mismatch aborts.
+// calls and across hmac_key::mac's parts (up to five, Standard Webhooks'
+// shape). Each input runs on both SHA-256 backends: the SHA-NI kernel (where
+// the CPU has it) and Botan's compression function. Any mismatch aborts.
 //
 // Input: key length byte, key bytes, split count byte, two bytes per split
 // point, then the message (the rest).
@@ -44,33 +46,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Botan::secure_vector<std::uint8_t> expected = reference->final();
     HOOKSIG_FUZZ_CHECK(expected.size() == hooksig::mac_size);
 
-    const hooksig::hmac_key prepared(hooksig_fuzz::bytes(key), key.size());
-    std::uint8_t tag[hooksig::mac_size];
+    for (const auto backend : {hooksig::detail::sha256_backend::sha_ni, hooksig::detail::sha256_backend::botan}) {
+        hooksig::detail::set_sha256_backend(backend);
+        const hooksig::hmac_key prepared(hooksig_fuzz::bytes(key), key.size());
+        std::uint8_t tag[hooksig::mac_size];
 
-    prepared.mac(tag, message);
-    HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
+        prepared.mac(tag, message);
+        HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
 
-    // Three parts cut at the first two split points (possibly empty parts).
-    const std::size_t a = splits.size() > 1 ? splits[0] : message.size() / 2;
-    const std::size_t b = splits.size() > 2 ? splits[1] : a;
-    std::memset(tag, 0, sizeof tag);
-    prepared.mac(tag, message.substr(0, a), message.substr(a, b - a), message.substr(b));
-    HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
+        // Three parts cut at the first two split points (possibly empty parts).
+        const std::size_t a = splits.size() > 1 ? splits[0] : message.size() / 2;
+        const std::size_t b = splits.size() > 2 ? splits[1] : a;
+        std::memset(tag, 0, sizeof tag);
+        prepared.mac(tag, message.substr(0, a), message.substr(a, b - a), message.substr(b));
+        HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
 
-    // Streaming, with an update per piece (empty pieces included).
-    hooksig::hmac_sha256 stream(prepared);
-    from = 0;
-    for (const std::size_t to : splits) {
-        if (to % 2 == 0) stream.update(message.substr(from, to - from));
-        else stream.update(hooksig_fuzz::bytes(message) + from, to - from);
-        from = to;
+        // Streaming, with an update per piece (empty pieces included).
+        hooksig::hmac_sha256 stream(prepared);
+        from = 0;
+        for (const std::size_t to : splits) {
+            if (to % 2 == 0) stream.update(message.substr(from, to - from));
+            else stream.update(hooksig_fuzz::bytes(message) + from, to - from);
+            from = to;
+        }
+        std::memset(tag, 0, sizeof tag);
+        stream.finish(tag);
+        HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
+
+        std::memset(tag, 0, sizeof tag);
+        hooksig::hmac_sha256_once(key, message, tag);
+        HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
+
+        // Five parts cut at the first four split points.
+        std::size_t cut[6] = {0, 0, 0, 0, 0, message.size()};
+        for (std::size_t i = 0; i < 4; ++i) cut[i + 1] = i < splits.size() - 1 ? splits[i] : message.size();
+        std::sort(cut + 1, cut + 5);
+        std::memset(tag, 0, sizeof tag);
+        prepared.mac(tag, message.substr(cut[0], cut[1] - cut[0]), message.substr(cut[1], cut[2] - cut[1]),
+                     message.substr(cut[2], cut[3] - cut[2]), message.substr(cut[3], cut[4] - cut[3]),
+                     message.substr(cut[4], cut[5] - cut[4]));
+        HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
     }
-    std::memset(tag, 0, sizeof tag);
-    stream.finish(tag);
-    HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
-
-    std::memset(tag, 0, sizeof tag);
-    hooksig::hmac_sha256_once(key, message, tag);
-    HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
     return 0;
 }
