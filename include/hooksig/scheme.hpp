@@ -59,9 +59,11 @@ inline constexpr std::size_t message_id_max_size = 256;
 /// Fixed arrays, so parsing never allocates.
 ///
 /// Received entries are kept as text by add_encoded and decoded by
-/// decode_pending(), which the verifier calls after it has started the first
-/// MAC: decoding then runs while the SHA-256 rounds (a chain of dependent
-/// instructions) leave the CPU's other units idle, instead of before them.
+/// decode_pending(), which the verifier calls once it has computed the first
+/// MAC: parsing stays a scan of the header, and an entry is decoded only for
+/// deliveries whose headers were all well-formed. (Measured 19 ns faster at
+/// 64 B than decoding while parsing; the decoding itself does not overlap the
+/// SHA-NI rounds, a harness showed, so the gain is in the leaner parse.)
 struct signature_list {
     /// A decoder for received text (base64_decode_public, hex_decode, ...).
     using decoder = std::error_code (*)(std::string_view, std::uint8_t*, std::size_t, std::size_t&) noexcept;

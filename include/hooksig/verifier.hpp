@@ -78,8 +78,7 @@ verify_result verify_delivery(const Scheme& scheme, const Headers& headers, std:
         if (key == nullptr) continue;
         any_active = true;
         scheme.signed_content(d, body, [&](const auto&... parts) { key->mac(expected, parts...); });
-        // After the first MAC in program order, so the CPU decodes the
-        // received entries while that MAC's rounds are still in flight.
+        // Decoded once, after the first MAC (see signature_list).
         d.signatures.decode_pending();
         ct::poison(expected, sizeof expected);
         // Compare against every candidate without an early exit: which entry
