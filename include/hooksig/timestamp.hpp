@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -39,11 +38,7 @@ inline constexpr std::size_t timestamp_max_digits = 12;
         // The last eight digits at once (every timestamp since 1973 has ten):
         // one load, one range check, three multiplications (the method of
         // Lemire's fast_float, parse_eight_digits_unrolled).
-        std::uint64_t word = 0;
-        std::memcpy(&word, text.data() + n - 8, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        word = __builtin_bswap64(word);
-#endif
+        std::uint64_t word = detail::load_le64(text, n - 8);
         if (!detail::bytes_in_range(word, '0', '9')) return errc::invalid_timestamp;
         word -= 0x3030303030303030;
         word = word * 10 + (word >> 8);
