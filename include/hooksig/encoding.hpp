@@ -191,9 +191,6 @@ struct base64_value_table {
 };
 inline constexpr base64_value_table base64_values{};
 
-} // namespace detail
-
-namespace detail {
 #if HOOKSIG_X86_EXTENSIONS
 /// Decodes `blocks` blocks of 16 base64 characters at `p` (no padding) into
 /// 12 bytes each at `out`. Returns false when a character is outside the
@@ -313,11 +310,7 @@ __attribute__((target("ssse3"))) inline bool base64_decode_blocks_ssse3(const un
 /// @return errc::invalid_encoding, errc::buffer_too_small, or success.
 [[nodiscard]] inline std::error_code base64_decode_public(std::string_view text, std::uint8_t* out,
                                                           std::size_t capacity, std::size_t& size) noexcept {
-#if HOOKSIG_X86_EXTENSIONS
     return detail::base64_decode_public_with(text, out, capacity, size, detail::ssse3_available());
-#else
-    return detail::base64_decode_public_with(text, out, capacity, size, false);
-#endif
 }
 
 namespace detail {

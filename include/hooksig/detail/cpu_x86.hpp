@@ -36,12 +36,19 @@ inline bool cpu_has_sha_ni() noexcept {
     return sse41 && ssse3 && (ebx & (1U << 29)) != 0;
 }
 
+#else
+
+/// No x86 extensions in this build: the portable paths run.
+inline bool cpu_has_ssse3() noexcept { return false; }
+/// No x86 extensions in this build: the portable paths run.
+inline bool cpu_has_sha_ni() noexcept { return false; }
+
+#endif // HOOKSIG_X86_EXTENSIONS
+
 /// cpu_has_ssse3(), asked once per process.
 inline bool ssse3_available() noexcept {
     static const bool available = cpu_has_ssse3();
     return available;
 }
-
-#endif // HOOKSIG_X86_EXTENSIONS
 
 } // namespace hooksig::detail

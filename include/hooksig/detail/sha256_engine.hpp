@@ -77,11 +77,7 @@ inline std::atomic<sha256_backend> sha256_backend_choice{sha256_backend::undecid
 inline sha256_backend current_sha256_backend() noexcept {
     sha256_backend chosen = sha256_backend_choice.load(std::memory_order_relaxed);
     if (chosen == sha256_backend::undecided) {
-#if HOOKSIG_HAS_SHA_NI
-        chosen = cpu_has_sha_ni() ? sha256_backend::sha_ni : sha256_backend::botan;
-#else
-        chosen = sha256_backend::botan;
-#endif
+        chosen = HOOKSIG_HAS_SHA_NI && cpu_has_sha_ni() ? sha256_backend::sha_ni : sha256_backend::botan;
         sha256_backend_choice.store(chosen, std::memory_order_relaxed);
     }
     return chosen;
@@ -90,11 +86,7 @@ inline sha256_backend current_sha256_backend() noexcept {
 /// Selects a backend (sha_ni only where the CPU has it; otherwise Botan). For
 /// tests and benchmarks that compare the two paths; not needed in normal use.
 inline void set_sha256_backend(sha256_backend backend) noexcept {
-#if HOOKSIG_HAS_SHA_NI
-    if (backend == sha256_backend::sha_ni && !cpu_has_sha_ni()) backend = sha256_backend::botan;
-#else
-    if (backend == sha256_backend::sha_ni) backend = sha256_backend::botan;
-#endif
+    if (backend == sha256_backend::sha_ni && !(HOOKSIG_HAS_SHA_NI && cpu_has_sha_ni())) backend = sha256_backend::botan;
     sha256_backend_choice.store(backend, std::memory_order_relaxed);
 }
 
