@@ -139,7 +139,7 @@ inline std::string body_sha256_hex(std::string_view body) {
 /// Unauthenticated under BitGo's scheme: see the file comment before using it.
 template <class Headers>
 std::string_view find_idempotency_key(const Headers& headers) noexcept {
-    static constexpr std::string_view names[] = {"idempotency-key"};
+    static constexpr header_name_set<1> names({"idempotency-key"});
     const header_matches<1> found = find_headers(headers, names);
     if (found.count[0] != 1 || !is_valid_message_id(found.value(0))) return {};
     return found.value(0);

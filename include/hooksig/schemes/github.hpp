@@ -26,7 +26,7 @@ struct github : detail::body_mac_scheme {
     /// (repeated, empty, hostile bytes, no `sha256=` prefix), header_too_large.
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
-        static constexpr std::string_view names[] = {"x-hub-signature-256"};
+        static constexpr header_name_set<1> names({"x-hub-signature-256"});
         return detail::parse_single_mac(headers, names, "sha256=", detail::mac_encoding::lowercase_hex, out);
     }
 

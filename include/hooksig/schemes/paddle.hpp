@@ -36,7 +36,7 @@ struct paddle : detail::text_key_timestamped_list {
     /// too_many_signatures.
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
-        static constexpr std::string_view names[] = {"paddle-signature"};
+        static constexpr header_name_set<1> names({"paddle-signature"});
         std::string_view value;
         if (const std::error_code bad = detail::pick_header(find_headers(headers, names), 0, 1, value)) return bad;
         return detail::read_timestamped_list(value, signature_header_max_size, ';', "ts", "h1", out);

@@ -28,7 +28,7 @@ struct shopify : detail::body_mac_scheme {
     /// header_too_large.
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
-        static constexpr std::string_view names[] = {"x-shopify-hmac-sha256", "shopify-hmac-sha256"};
+        static constexpr header_name_set<2> names({"x-shopify-hmac-sha256", "shopify-hmac-sha256"});
         return detail::parse_single_mac(headers, names, "", detail::mac_encoding::base64, out);
     }
 

@@ -34,7 +34,7 @@ struct slack : detail::text_key_single_mac {
     /// header_too_large, invalid_timestamp.
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
-        static constexpr std::string_view names[] = {"x-slack-request-timestamp", "x-slack-signature"};
+        static constexpr header_name_set<2> names({"x-slack-request-timestamp", "x-slack-signature"});
         const header_matches<2> found = find_headers(headers, names);
         std::string_view timestamp, signature;
         if (const std::error_code bad = detail::pick_header(found, 0, 1, timestamp)) return bad;

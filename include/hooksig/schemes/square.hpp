@@ -55,7 +55,7 @@ public:
     /// malformed_header (repeated, empty, hostile bytes), header_too_large.
     template <class Headers>
     std::error_code parse(const Headers& headers, delivery& out) const noexcept {
-        static constexpr std::string_view names[] = {"x-square-hmacsha256-signature"};
+        static constexpr header_name_set<1> names({"x-square-hmacsha256-signature"});
         return detail::parse_single_mac(headers, names, "", detail::mac_encoding::base64, out);
     }
 

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -85,13 +86,16 @@ template <std::size_t N>
 }
 
 /// Reads the single header `names[0]` (or, when absent, the first alias after
-/// it that is present) holding `prefix` + one MAC in `encoding`.
+/// it that is present) holding `prefix` + one MAC in `encoding`. `names` is a
+/// header_name_set (fixed names, prepared at compile time) or an array of
+/// string views (a configured name).
 /// @return missing_header, malformed_header, header_too_large or success.
-template <class Headers, std::size_t N>
-[[nodiscard]] std::error_code parse_single_mac(const Headers& headers, const std::string_view (&names)[N],
-                                               std::string_view prefix, mac_encoding encoding, delivery& out) noexcept {
+template <class Headers, class Names>
+[[nodiscard]] std::error_code parse_single_mac(const Headers& headers, const Names& names, std::string_view prefix,
+                                               mac_encoding encoding, delivery& out) noexcept {
+    const auto found = find_headers(headers, names);
     std::string_view value;
-    if (const std::error_code bad = pick_header(find_headers(headers, names), 0, N, value)) return bad;
+    if (const std::error_code bad = pick_header(found, 0, std::size(found.count), value)) return bad;
     return read_prefixed_mac(value, prefix, encoding, out.signatures);
 }
 
