@@ -229,7 +229,8 @@ __attribute__((target("ssse3"))) inline bool base64_decode_blocks_ssse3(const un
     __m128i invalid = _mm_setzero_si128();
     for (std::size_t b = 0; b < blocks; ++b, p += 16, out += 12) {
         const __m128i chars = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        const __m128i high = _mm_and_si128(_mm_srli_epi32(chars, 4), nibble); // bytes >= 0x80: classes 8..15, none valid
+        // Bytes >= 0x80 fall in classes 8..15, none of them valid.
+        const __m128i high = _mm_and_si128(_mm_srli_epi32(chars, 4), nibble);
         const __m128i low = _mm_and_si128(chars, nibble);
         const __m128i valid = _mm_and_si128(_mm_shuffle_epi8(low_valid, low), _mm_shuffle_epi8(high_class, high));
         invalid = _mm_or_si128(invalid, _mm_cmpeq_epi8(valid, _mm_setzero_si128()));

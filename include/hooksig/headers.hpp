@@ -153,7 +153,8 @@ namespace detail {
 /// covers a name of up to 16 bytes: 8-byte words at 0 and n-8 when n >= 8,
 /// 4-byte words at 0 and n-4 when 4 <= n < 8, the bytes themselves below 4.
 /// Reads only within [p, p+n).
-HOOKSIG_ALWAYS_INLINE constexpr void load_name_ends(std::string_view s, std::uint64_t& head, std::uint64_t& tail) noexcept {
+HOOKSIG_ALWAYS_INLINE constexpr void load_name_ends(std::string_view s, std::uint64_t& head,
+                                                  std::uint64_t& tail) noexcept {
     const std::size_t n = s.size();
     if (n >= 8) {
         head = load_le64(s, 0);

@@ -73,9 +73,9 @@ struct signature_list {
 
     /// Keeps one received entry for decoding with `decode`: a decoder (a
     /// noexcept function such as &base64_decode_public) is kept and called by
-    /// decode_pending(); any other callable decodes at once. An entry that fails to decode to exactly mac_size bytes is
-    /// dropped when decoded: it could never match. Returns false when the list
-    /// is full.
+    /// decode_pending(); any other callable decodes at once. An entry that
+    /// fails to decode to exactly mac_size bytes is dropped when decoded: it
+    /// could never match. Returns false when the list is full.
     template <class Decode>
     bool add_encoded(std::string_view text, Decode&& decode) noexcept {
         if (size + pending_ == max_signatures) return false;
@@ -123,7 +123,6 @@ struct delivery {
     bool has_timestamp = false;      ///< whether the scheme carries a timestamp
     signature_list signatures;       ///< candidate MACs (receiving)
 };
-
 
 /// True when `id` is a usable message id: 1..256 visible ASCII characters
 /// (no spaces, controls, NUL or non-ASCII bytes).

@@ -13,7 +13,7 @@
 /// This one takes a plain array (the engine keeps it on the stack) and is
 /// chosen once per process. tests/unit/test_hmac_fastpath.cpp checks both
 /// paths against Botan's HMAC for every key length 0..200 and message length
-/// 0..300; the fuzz target fuzz_hmac compares them too.
+/// 0..300; the fuzz target fuzz_hmac_differential compares them too.
 ///
 /// The round structure is Intel's published one (Gulley et al., "Intel SHA
 /// Extensions", 2013), as in Botan, OpenSSL and Linux. The instructions take
@@ -145,7 +145,8 @@ HOOKSIG_SHA_NI_INLINE void sha256_load_state_sha_ni(const std::uint32_t* state, 
 }
 
 /// ABEF / CDGH back to a..h as two vectors of lanes (a, b, c, d) and (e, f, g, h).
-HOOKSIG_SHA_NI_INLINE void sha256_unpack_state_sha_ni(__m128i abef, __m128i cdgh, __m128i& abcd, __m128i& efgh) noexcept {
+HOOKSIG_SHA_NI_INLINE void sha256_unpack_state_sha_ni(__m128i abef, __m128i cdgh, __m128i& abcd,
+                                                      __m128i& efgh) noexcept {
     const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
     const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
     abcd = _mm_blend_epi16(feba, dchg, 0xF0);
@@ -219,8 +220,7 @@ HOOKSIG_SHA_NI_INLINE __m128i sha256_part_window(const std::uint8_t* data, std::
 /// what remains between the two is gathering the first block).
 HOOKSIG_SHA_NI_TARGET inline void
 hmac_sha256_sha_ni(const std::uint32_t inner[8], const std::uint32_t outer[8], const std::string_view* parts,
-                   std::size_t count,
-                   std::uint8_t out[32]) noexcept {
+                   std::size_t count, std::uint8_t out[32]) noexcept {
     __m128i abef, cdgh;
     sha256_load_state_sha_ni(inner, abef, cdgh);
     const __m128i swap = sha256_byte_swap_mask();

@@ -33,8 +33,9 @@ enum class mac_encoding {
 /// most in practice: `sha256=` + 64 hex digits).
 inline constexpr std::size_t mac_header_max_size = 256;
 
-/// Adds the received MAC `text` to `list` when it decodes (strictly, in
-/// `encoding`, with the fast decoders for public input) to exactly mac_size bytes; drops it otherwise, since it can
+/// Adds the received MAC `text` to `list`, decoded (strictly, in `encoding`,
+/// with the fast decoders for public input) when the verifier asks; one that
+/// does not decode to exactly mac_size bytes is dropped then, since it can
 /// never match. Returns false when the list is full.
 inline bool add_mac(signature_list& list, std::string_view text, mac_encoding encoding) noexcept {
     if (encoding == mac_encoding::base64) return list.add_encoded(text, &base64_decode_public);
@@ -51,8 +52,8 @@ inline std::string encode_mac(const std::uint8_t* mac, mac_encoding encoding) {
 /// @return errc::missing_header when none is present, errc::malformed_header
 ///         when the one picked appears more than once.
 template <std::size_t N>
-[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code pick_header(const header_matches<N>& found, std::size_t first, std::size_t last,
-                                          std::string_view& out) noexcept {
+[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code pick_header(const header_matches<N>& found, std::size_t first,
+                                                                std::size_t last, std::string_view& out) noexcept {
     for (std::size_t i = first; i < last && i < N; ++i) {
         if (found.count[i] == 0) continue;
         if (found.count[i] > 1) return errc::malformed_header;
@@ -65,7 +66,8 @@ template <std::size_t N>
 /// Checks a signature header's value: at most `max_size` bytes, not empty,
 /// visible ASCII or spaces only.
 /// @return errc::header_too_large, errc::malformed_header or success.
-[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code check_header_value(std::string_view value, std::size_t max_size) noexcept {
+[[nodiscard]] HOOKSIG_ALWAYS_INLINE std::error_code check_header_value(std::string_view value,
+                                                                       std::size_t max_size) noexcept {
     if (value.size() > max_size) return errc::header_too_large;
     if (value.empty() || !is_visible_ascii(value)) return errc::malformed_header;
     return {};
