@@ -78,16 +78,22 @@ verify_result verify_delivery(const Scheme& scheme, const Headers& headers, std:
         if (key == nullptr) continue;
         any_active = true;
         scheme.signed_content(d, body, [&](const auto&... parts) { key->mac(expected, parts...); });
-        // Decoded once, after the first MAC (see signature_list).
-        d.signatures.decode_pending();
         ct::poison(expected, sizeof expected);
-        // Compare against every candidate without an early exit: which entry
-        // matched is not revealed, only whether one did.
+        // Entries are decoded as they are first compared (later keys reuse
+        // them), and the search stops at the first match, as Svix's and the
+        // Standard Webhooks libraries do. Each comparison is constant time; the
+        // early exit tells a timing observer at most which entry of a valid
+        // delivery matched, which its sender knows. A delivery that matches
+        // nothing is compared with every entry.
         bool matched = false;
-        for (std::size_t s = 0; s < d.signatures.size; ++s)
-            matched |= ct::equal_mac(expected, d.signatures.mac[s]);
+        for (std::size_t s = 0; d.signatures.decode_through(s); ++s) {
+            if (ct::declassify(ct::equal_mac(expected, d.signatures.mac[s]))) {
+                matched = true;
+                break;
+            }
+        }
         ct::wipe(expected, sizeof expected);
-        if (ct::declassify(matched)) {
+        if (matched) {
             result.error = std::error_code();
             result.key_index = k;
             return result;

@@ -206,6 +206,44 @@ TEST_CASE("signature_list keeps decoder entries for later and decodes other call
     CHECK(full.size == hooksig::max_signatures);
 }
 
+TEST_CASE("signature_list::decode_through decodes in order, once, and only as far as asked", "[scheme][fastpath]") {
+    const std::string first = "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    const std::string second = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    int calls = 0;
+    // A counting decoder must be a plain function to be kept for later.
+    static int* counter = nullptr;
+    counter = &calls;
+    const hooksig::signature_list::decoder counting = [](std::string_view text, std::uint8_t* out, std::size_t capacity,
+                                                         std::size_t& written) noexcept {
+        ++*counter;
+        return hooksig::base64_decode_public(text, out, capacity, written);
+    };
+    hooksig::signature_list list;
+    REQUIRE(list.add_encoded(first, counting));
+    REQUIRE(list.add_encoded("not base64!", counting));
+    REQUIRE(list.add_encoded(second, counting));
+    CHECK(list.candidates() == 3);
+
+    CHECK(list.decode_through(0)); // the first entry only
+    CHECK(calls == 1);
+    CHECK(list.size == 1);
+    CHECK(list.candidates() == 3);
+    CHECK(list.decode_through(0)); // already decoded: no call
+    CHECK(calls == 1);
+
+    CHECK(list.decode_through(1)); // the bad entry is dropped on the way to the next good one
+    CHECK(calls == 3);
+    CHECK(list.size == 2);
+    CHECK(list.candidates() == 2);
+    for (std::size_t i = 0; i < hooksig::mac_size; ++i) CHECK(list.mac[1][i] == i);
+
+    CHECK_FALSE(list.decode_through(2)); // nothing left
+    CHECK(calls == 3);
+    list.decode_pending();
+    CHECK(calls == 3);
+    CHECK(list.size == 2);
+}
+
 TEST_CASE("parse_timestamp agrees with a digit-by-digit reference on random and edge-case texts", "[timestamp][fastpath]") {
     // Reference: canonical decimal, 1..12 digits, no leading zero.
     auto reference = [](std::string_view t, hooksig::unix_seconds& v) {
