@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 #include "ct.hpp"
 #include "detail/sha256_engine.hpp"
@@ -23,6 +24,56 @@ inline constexpr std::size_t mac_size = 32;
 
 /// An HMAC-SHA256 tag.
 using mac_bytes = std::uint8_t[mac_size];
+
+class hmac_key;
+
+namespace detail {
+
+/// HMAC-SHA256 over the concatenation of `parts` from a key's prepared inner
+/// and outer chaining states (8 words each): the one MAC routine behind
+/// hmac_key::mac and hmac_states::mac. Time depends only on the parts' total
+/// length; allocates nothing (after the calling thread's first portable-path call).
+template <class... Parts>
+void hmac_from_states(const std::uint32_t inner[8], const std::uint32_t outer[8], std::uint8_t out[mac_size],
+                      const Parts&... parts) noexcept {
+    static_assert((std::is_convertible_v<const Parts&, std::string_view> && ...),
+                  "hmac_key::mac takes parts convertible to std::string_view");
+#if HOOKSIG_HAS_SHA_NI
+    if (current_sha256_backend() == sha256_backend::sha_ni) {
+        const std::string_view views[] = {std::string_view(parts)...};
+        hmac_sha256_sha_ni(inner, outer, views, sizeof...(Parts), out);
+        return;
+    }
+#endif
+    sha256_engine engine(inner, sha256_block_size);
+    (engine.update(std::string_view(parts)), ...);
+    engine.finish_hmac(outer, out);
+}
+
+/// A key's two prepared chaining states held by value, for code that keeps a
+/// short-lived private copy (the keyring's verify path copies the keys it may
+/// use onto its stack and wipes them after). Same MAC as hmac_key::mac.
+struct hmac_states {
+    std::uint32_t inner[8]; ///< state after absorbing key ^ ipad
+    std::uint32_t outer[8]; ///< state after absorbing key ^ opad
+
+    /// HMAC-SHA256 over the concatenation of `parts` (see hmac_key::mac).
+    template <class... Parts>
+    void mac(std::uint8_t out[mac_size], const Parts&... parts) const noexcept {
+        hmac_from_states(inner, outer, out, parts...);
+    }
+};
+
+/// Read access to an hmac_key's prepared states, for copying them into an
+/// hmac_states (the keyring's verify table). Not for general use.
+struct hmac_key_states {
+    /// The inner chaining state (8 words).
+    static const std::uint32_t* inner(const hmac_key& key) noexcept;
+    /// The outer chaining state (8 words).
+    static const std::uint32_t* outer(const hmac_key& key) noexcept;
+};
+
+} // namespace detail
 
 /// An HMAC-SHA256 key with its inner and outer SHA-256 states prepared.
 /// Holds only the two chaining states, in zeroizing memory; the key bytes
@@ -51,22 +102,12 @@ public:
     /// only on the parts' total length.
     template <class... Parts>
     void mac(std::uint8_t out[mac_size], const Parts&... parts) const noexcept {
-        static_assert((std::is_convertible_v<const Parts&, std::string_view> && ...),
-                      "hmac_key::mac takes parts convertible to std::string_view");
-#if HOOKSIG_HAS_SHA_NI
-        if (detail::current_sha256_backend() == detail::sha256_backend::sha_ni) {
-            const std::string_view views[] = {std::string_view(parts)...};
-            detail::hmac_sha256_sha_ni(inner_.data(), outer_.data(), views, sizeof...(Parts), out);
-            return;
-        }
-#endif
-        detail::sha256_engine engine(inner_.data(), detail::sha256_block_size);
-        (engine.update(std::string_view(parts)), ...);
-        engine.finish_hmac(outer_.data(), out);
+        detail::hmac_from_states(inner_.data(), outer_.data(), out, parts...);
     }
 
 private:
     friend class hmac_sha256;
+    friend struct detail::hmac_key_states;
 
     static void absorb_padded(std::uint8_t block[detail::sha256_block_size], std::uint8_t pad,
                               detail::sha256_state& state) {
@@ -78,6 +119,9 @@ private:
     detail::sha256_state inner_;
     detail::sha256_state outer_;
 };
+
+inline const std::uint32_t* detail::hmac_key_states::inner(const hmac_key& key) noexcept { return key.inner_.data(); }
+inline const std::uint32_t* detail::hmac_key_states::outer(const hmac_key& key) noexcept { return key.outer_.data(); }
 
 /// Incremental HMAC-SHA256 for bodies that arrive in pieces:
 /// construct from a key, update() any number of times, then finish() once.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -45,9 +46,23 @@ struct verify_result {
 
 namespace detail {
 
+/// Computes `key`'s MAC of `parts` into `out`. True when computed: a key
+/// whose mac() returns bool (the keyring's table reader) may decline.
+template <class Key, class... Parts>
+bool compute_mac(const Key& key, std::uint8_t out[mac_size], const Parts&... parts) noexcept {
+    if constexpr (std::is_same_v<decltype(key.mac(out, parts...)), bool>) {
+        return key.mac(out, parts...);
+    } else {
+        key.mac(out, parts...);
+        return true;
+    }
+}
+
 /// The verification algorithm every verifier and keyring shares. `key_at(i,
-/// timestamp)` returns the i-th key (primary first) or nullptr when that key is
-/// not active for this delivery. Success is set in exactly one place, after
+/// timestamp)` returns a pointer to the i-th key (primary first; anything with
+/// hmac_key's mac(), or a mac() returning false to decline) or nullptr when that key is not active for this delivery;
+/// it is called only for deliveries whose headers parsed and whose timestamp
+/// is fresh, with the same timestamp every time. Success is set in exactly one place, after
 /// the constant-time comparison. Never throws, never allocates.
 template <class Scheme, class Headers, class KeyAt>
 verify_result verify_delivery(const Scheme& scheme, const Headers& headers, std::string_view body, unix_seconds now,
@@ -74,10 +89,12 @@ verify_result verify_delivery(const Scheme& scheme, const Headers& headers, std:
     bool any_active = false;
     std::uint8_t expected[mac_size];
     for (std::size_t k = 0; k < key_count; ++k) {
-        const hmac_key* key = key_at(k, delivered_at);
+        const auto* key = key_at(k, delivered_at); // an hmac_key or detail::hmac_states
         if (key == nullptr) continue;
         any_active = true;
-        scheme.signed_content(d, body, [&](const auto&... parts) { key->mac(expected, parts...); });
+        bool computed = false;
+        scheme.signed_content(d, body, [&](const auto&... parts) { computed = compute_mac(*key, expected, parts...); });
+        if (!computed) continue; // the key declined (the ring changed while read); its caller starts over
         ct::poison(expected, sizeof expected);
         // Entries are decoded as they are first compared (later keys reuse
         // them), and the search stops at the first match, as Svix's and the

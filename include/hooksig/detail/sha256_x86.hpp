@@ -136,12 +136,19 @@ HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i& abef, __m128i& cdgh, con
                         _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 48)), swap));
 }
 
+/// a..h as two vectors of lanes (a, b, c, d) and (e, f, g, h) to the
+/// instructions' ABEF / CDGH layout.
+HOOKSIG_SHA_NI_INLINE void sha256_pack_state_sha_ni(__m128i abcd, __m128i efgh, __m128i& abef, __m128i& cdgh) noexcept {
+    const __m128i dcba = _mm_shuffle_epi32(abcd, 0xB1); // CDAB
+    const __m128i hgfe = _mm_shuffle_epi32(efgh, 0x1B);
+    abef = _mm_alignr_epi8(dcba, hgfe, 8);
+    cdgh = _mm_blend_epi16(hgfe, dcba, 0xF0);
+}
+
 /// a..h (8 words) to the instructions' ABEF / CDGH layout.
 HOOKSIG_SHA_NI_INLINE void sha256_load_state_sha_ni(const std::uint32_t* state, __m128i& abef, __m128i& cdgh) noexcept {
-    const __m128i dcba = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1); // CDAB
-    const __m128i efgh = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);
-    abef = _mm_alignr_epi8(dcba, efgh, 8);
-    cdgh = _mm_blend_epi16(efgh, dcba, 0xF0);
+    sha256_pack_state_sha_ni(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)),
+                             _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), abef, cdgh);
 }
 
 /// ABEF / CDGH back to a..h as two vectors of lanes (a, b, c, d) and (e, f, g, h).
@@ -218,11 +225,13 @@ HOOKSIG_SHA_NI_INLINE __m128i sha256_part_window(const std::uint8_t* data, std::
 /// until the stores retire. Measured on Standard Webhooks content with a
 /// 64-byte body: 147 -> 141 ns (a contiguous 107-byte message: 117 -> 112 ns;
 /// what remains between the two is gathering the first block).
-HOOKSIG_SHA_NI_TARGET inline void
-hmac_sha256_sha_ni(const std::uint32_t inner[8], const std::uint32_t outer[8], const std::string_view* parts,
-                   std::size_t count, std::uint8_t out[32]) noexcept {
-    __m128i abef, cdgh;
-    sha256_load_state_sha_ni(inner, abef, cdgh);
+///
+/// This body takes the inner state in the ABEF / CDGH layout and the outer
+/// state as (a, b, c, d), (e, f, g, h) lanes; the two entry points below read
+/// them from memory or take them in registers.
+HOOKSIG_SHA_NI_INLINE void hmac_sha256_sha_ni_body(__m128i abef, __m128i cdgh, __m128i outer_abcd, __m128i outer_efgh,
+                                                   const std::string_view* parts, std::size_t count,
+                                                   std::uint8_t out[32]) noexcept {
     const __m128i swap = sha256_byte_swap_mask();
 
     std::size_t content = 0;
@@ -283,13 +292,35 @@ hmac_sha256_sha_ni(const std::uint32_t inner[8], const std::uint32_t outer[8], c
     // length 96 bytes = 768 bits.
     __m128i digest_low, digest_high;
     sha256_unpack_state_sha_ni(abef, cdgh, digest_low, digest_high);
-    sha256_load_state_sha_ni(outer, abef, cdgh);
+    sha256_pack_state_sha_ni(outer_abcd, outer_efgh, abef, cdgh);
     sha256_block_sha_ni(abef, cdgh, digest_low, digest_high, _mm_set_epi32(0, 0, 0, static_cast<int>(0x80000000U)),
                         _mm_set_epi32(768, 0, 0, 0));
     __m128i abcd, efgh;
     sha256_unpack_state_sha_ni(abef, cdgh, abcd, efgh);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_shuffle_epi8(abcd, swap));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm_shuffle_epi8(efgh, swap));
+}
+
+/// HMAC-SHA256 over the concatenation of `count` parts from a key's prepared
+/// inner and outer chaining states (8 words each) in memory.
+HOOKSIG_SHA_NI_TARGET inline void hmac_sha256_sha_ni(const std::uint32_t inner[8], const std::uint32_t outer[8],
+                                                     const std::string_view* parts, std::size_t count,
+                                                     std::uint8_t out[32]) noexcept {
+    __m128i abef, cdgh;
+    sha256_load_state_sha_ni(inner, abef, cdgh);
+    hmac_sha256_sha_ni_body(abef, cdgh, _mm_loadu_si128(reinterpret_cast<const __m128i*>(outer)),
+                            _mm_loadu_si128(reinterpret_cast<const __m128i*>(outer + 4)), parts, count, out);
+}
+
+/// The same from states held in registers as (a, b, c, d), (e, f, g, h) lanes:
+/// for the keyring's verify path, which loads a key's states from shared
+/// atomic words and so never writes them to memory of its own.
+HOOKSIG_SHA_NI_TARGET inline void hmac_sha256_sha_ni(__m128i inner_abcd, __m128i inner_efgh, __m128i outer_abcd,
+                                                     __m128i outer_efgh, const std::string_view* parts,
+                                                     std::size_t count, std::uint8_t out[32]) noexcept {
+    __m128i abef, cdgh;
+    sha256_pack_state_sha_ni(inner_abcd, inner_efgh, abef, cdgh);
+    hmac_sha256_sha_ni_body(abef, cdgh, outer_abcd, outer_efgh, parts, count, out);
 }
 
 #endif // HOOKSIG_HAS_SHA_NI
