@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "ct.hpp"
+#include "detail/config.hpp"
 #include "detail/sha256_engine.hpp"
 
 namespace hooksig {
@@ -34,8 +35,8 @@ namespace detail {
 /// hmac_key::mac and hmac_states::mac. Time depends only on the parts' total
 /// length; allocates nothing (after the calling thread's first portable-path call).
 template <class... Parts>
-void hmac_from_states(const std::uint32_t inner[8], const std::uint32_t outer[8], std::uint8_t out[mac_size],
-                      const Parts&... parts) noexcept {
+HOOKSIG_ALWAYS_INLINE void hmac_from_states(const std::uint32_t inner[8], const std::uint32_t outer[8],
+                                            std::uint8_t out[mac_size], const Parts&... parts) noexcept {
     static_assert((std::is_convertible_v<const Parts&, std::string_view> && ...),
                   "hmac_key::mac takes parts convertible to std::string_view");
 #if HOOKSIG_HAS_SHA_NI

@@ -280,7 +280,7 @@ public:
         /// HMAC-SHA256 of `parts` under this key, into `out`; false (nothing
         /// computed) when the ring changed since the reader started.
         template <class... Parts>
-        bool mac(std::uint8_t out[mac_size], const Parts&... parts) const noexcept {
+        HOOKSIG_ALWAYS_INLINE bool mac(std::uint8_t out[mac_size], const Parts&... parts) const noexcept {
             return reader_->mac(*slot_, out, parts...);
         }
 
@@ -355,7 +355,8 @@ private:
     }
 
     template <class... Parts>
-    bool mac(const keyring_verify_slot& slot, std::uint8_t out[mac_size], const Parts&... parts) const noexcept {
+    HOOKSIG_ALWAYS_INLINE bool mac(const keyring_verify_slot& slot, std::uint8_t out[mac_size],
+                                   const Parts&... parts) const noexcept {
         const auto word = [&](std::size_t w) { return slot.states[w].load(std::memory_order_relaxed); };
 #if HOOKSIG_HAS_SHA_NI
         if (current_sha256_backend() == sha256_backend::sha_ni) {
