@@ -5,8 +5,9 @@
 // "HMAC(SHA-256)": random keys (0..191 bytes, so keys longer than a block
 // are hashed first) and messages, split at random points across update()
 // calls and across hmac_key::mac's parts (up to five, Standard Webhooks'
-// shape). Each input runs on both SHA-256 backends: the SHA-NI kernel (where
-// the CPU has it) and Botan's compression function. Any mismatch aborts.
+// shape), and two keys at once through mac_pair. Each input runs on both
+// SHA-256 backends: the SHA-NI kernel (where the CPU has it) and Botan's
+// compression function. Any mismatch aborts.
 //
 // Input: key length byte, key bytes, split count byte, two bytes per split
 // point, then the message (the rest).
@@ -86,6 +87,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                      message.substr(cut[2], cut[3] - cut[2]), message.substr(cut[3], cut[4] - cut[3]),
                      message.substr(cut[4], cut[5] - cut[4]));
         HOOKSIG_FUZZ_CHECK(std::memcmp(tag, expected.data(), hooksig::mac_size) == 0);
+
+        // Two keys in one pass (mac_pair), this key in either position; the
+        // other key is the message's first bytes, so it varies with the input.
+        const std::size_t other_size = std::min<std::size_t>(message.size(), 80);
+        const hooksig::hmac_key other(hooksig_fuzz::bytes(message), other_size);
+        reference->set_key(hooksig_fuzz::bytes(message), other_size);
+        reference->update(hooksig_fuzz::bytes(message), message.size());
+        std::uint8_t other_tag[hooksig::mac_size], pair_tags[2][hooksig::mac_size];
+        reference->final(other_tag);
+        prepared.mac_pair(other, pair_tags[0], pair_tags[1], message.substr(0, a), message.substr(a));
+        HOOKSIG_FUZZ_CHECK(std::memcmp(pair_tags[0], expected.data(), hooksig::mac_size) == 0);
+        HOOKSIG_FUZZ_CHECK(std::memcmp(pair_tags[1], other_tag, hooksig::mac_size) == 0);
+        other.mac_pair(prepared, pair_tags[0], pair_tags[1], message);
+        HOOKSIG_FUZZ_CHECK(std::memcmp(pair_tags[0], other_tag, hooksig::mac_size) == 0);
+        HOOKSIG_FUZZ_CHECK(std::memcmp(pair_tags[1], expected.data(), hooksig::mac_size) == 0);
     }
     return 0;
 }

@@ -281,13 +281,27 @@ public:
         /// computed) when the ring changed since the reader started.
         template <class... Parts>
         HOOKSIG_ALWAYS_INLINE bool mac(std::uint8_t out[mac_size], const Parts&... parts) const noexcept {
-            return reader_->mac(*slot_, out, parts...);
+            const keyring_verify_slot* slots[1] = {slot_};
+            std::uint8_t* const outs[1] = {out};
+            return reader_->macs(slots, outs, parts...);
+        }
+
+        /// This key's MAC into `out` and `other`'s into `other_out`, in one
+        /// pass (see hmac_key::mac_pair); false as for mac().
+        template <class... Parts>
+        HOOKSIG_ALWAYS_INLINE bool mac_pair(const key& other, std::uint8_t out[mac_size],
+                                            std::uint8_t other_out[mac_size], const Parts&... parts) const noexcept {
+            const keyring_verify_slot* slots[2] = {slot_, other.slot_};
+            std::uint8_t* const outs[2] = {out, other_out};
+            return reader_->macs(slots, outs, parts...);
         }
 
     private:
         friend class keyring_table_reader;
-        const keyring_table_reader* reader_ = nullptr;
-        const keyring_verify_slot* slot_ = nullptr;
+        // Set by key_at before a key is handed out; left uninitialized so a
+        // reader costs nothing to create (zeroing keys_ measured ~7 ns).
+        const keyring_table_reader* reader_;
+        const keyring_verify_slot* slot_;
     };
 
     /// Reads `table` for deliveries verified at `now`.
@@ -311,10 +325,10 @@ public:
             ring_index_[found_] = at;
             ids_[found_][0] = slot.id[0].load(std::memory_order_relaxed);
             ids_[found_][1] = slot.id[1].load(std::memory_order_relaxed);
-            ++found_;
-            current_.reader_ = this;
-            current_.slot_ = &slot;
-            return &current_;
+            key& found = keys_[found_++];
+            found.reader_ = this;
+            found.slot_ = &slot;
+            return &found;
         }
         if (!unchanged()) stale_ = true; // "no more keys" must hold for the state read at start
         return nullptr;
@@ -354,35 +368,46 @@ private:
         return table_.sequence.load(std::memory_order_relaxed) == sequence_;
     }
 
-    template <class... Parts>
-    HOOKSIG_ALWAYS_INLINE bool mac(const keyring_verify_slot& slot, std::uint8_t out[mac_size],
-                                   const Parts&... parts) const noexcept {
-        const auto word = [&](std::size_t w) { return slot.states[w].load(std::memory_order_relaxed); };
+    /// The MACs of `parts` under the N keys in `slots`, into `out`: the states
+    /// are loaded, the sequence checked, and only then anything computed.
+    template <std::size_t N, class... Parts>
+    HOOKSIG_ALWAYS_INLINE bool macs(const keyring_verify_slot* const (&slots)[N], std::uint8_t* const (&out)[N],
+                                    const Parts&... parts) const noexcept {
 #if HOOKSIG_HAS_SHA_NI
         if (current_sha256_backend() == sha256_backend::sha_ni) {
-            const auto pair = [&](std::size_t w) {
-                return _mm_set_epi64x(static_cast<long long>(word(w + 1)), static_cast<long long>(word(w)));
-            };
-            const __m128i inner_abcd = pair(0), inner_efgh = pair(2), outer_abcd = pair(4), outer_efgh = pair(6);
+            sha256_hmac_state_vectors keys[N];
+            for (std::size_t c = 0; c < N; ++c) {
+                const auto pair = [&](std::size_t w) {
+                    return _mm_set_epi64x(static_cast<long long>(slots[c]->states[w + 1].load(std::memory_order_relaxed)),
+                                          static_cast<long long>(slots[c]->states[w].load(std::memory_order_relaxed)));
+                };
+                keys[c] = {pair(0), pair(2), pair(4), pair(6)};
+            }
             if (!unchanged()) {
                 stale_ = true;
                 return false;
             }
             const std::string_view views[] = {std::string_view(parts)...};
-            hmac_sha256_sha_ni(inner_abcd, inner_efgh, outer_abcd, outer_efgh, views, sizeof...(Parts), out);
+            hmac_sha256_sha_ni<N>(keys, views, sizeof...(Parts), out);
             return true;
         }
 #endif
-        hmac_states copy;
-        for (std::size_t w = 0; w < 4; ++w) {
-            const std::uint64_t inner = word(w), outer = word(4 + w);
-            std::memcpy(copy.inner + 2 * w, &inner, sizeof inner);
-            std::memcpy(copy.outer + 2 * w, &outer, sizeof outer);
+        hmac_states copies[N];
+        for (std::size_t c = 0; c < N; ++c) {
+            for (std::size_t w = 0; w < 4; ++w) {
+                const std::uint64_t inner = slots[c]->states[w].load(std::memory_order_relaxed);
+                const std::uint64_t outer = slots[c]->states[4 + w].load(std::memory_order_relaxed);
+                std::memcpy(copies[c].inner + 2 * w, &inner, sizeof inner);
+                std::memcpy(copies[c].outer + 2 * w, &outer, sizeof outer);
+            }
         }
         const bool whole = unchanged();
-        if (whole) copy.mac(out, parts...);
-        else stale_ = true;
-        ct::wipe(&copy, sizeof copy);
+        if (whole) {
+            for (std::size_t c = 0; c < N; ++c) copies[c].mac(out[c], parts...);
+        } else {
+            stale_ = true;
+        }
+        ct::wipe(copies, sizeof copies);
         return whole;
     }
 
@@ -394,7 +419,7 @@ private:
     std::size_t count_ = 0;     // slots in the table at start()
     std::size_t next_slot_ = 0; // the next slot key_at looks at
     std::size_t found_ = 0;     // keys key_at has returned
-    key current_;
+    key keys_[keyring_max_keys]; // the keys key_at returned, in order
     std::size_t ring_index_[keyring_max_keys];
     std::uint64_t ids_[keyring_max_keys][2];
 };
@@ -613,9 +638,9 @@ public:
         // rare, so a second attempt almost always stands.
         for (int attempt = 0; attempt < 2; ++attempt) {
             detail::keyring_table_reader reader(*ring_.verify_table_, now);
-            static_cast<verify_result&>(result) = detail::verify_delivery(
+            detail::verify_delivery(
                 scheme_, headers, body, now, options_.tolerance, keyring_max_keys,
-                [&reader](std::size_t i, unix_seconds signed_at) { return reader.key_at(i, signed_at); });
+                [&reader](std::size_t i, unix_seconds signed_at) { return reader.key_at(i, signed_at); }, result);
             if (reader.stale()) continue;
             if (!result.error) {
                 reader.copy_id(result.key_index, result.matched_id);
@@ -627,11 +652,12 @@ public:
         // which is always whole (one atomic shared_ptr copy).
         const auto state = ring_.snapshot();
         const std::vector<detail::keyring_slot>& slots = state->slots;
-        static_cast<verify_result&>(result) = detail::verify_delivery(
+        detail::verify_delivery(
             scheme_, headers, body, now, options_.tolerance, slots.size(),
             [&](std::size_t i, unix_seconds signed_at) -> const hmac_key* {
                 return detail::key_usable(slots[i].window, signed_at, now) ? &slots[i].material->prepared : nullptr;
-            });
+            },
+            result);
         if (!result.error) std::memcpy(result.matched_id, slots[result.key_index].material->id, key_id_size);
         return result;
     }

@@ -55,14 +55,15 @@ alignas(16) inline constexpr std::uint32_t sha256_round_constants[64] = {
 // spread between builds.
 #define HOOKSIG_SHA_NI_KERNEL HOOKSIG_SHA_NI_TARGET __attribute__((aligned(64)))
 
-// Four rounds: the scheduled words w (with their constants added) go through
-// two sha256rnds2, the upper pair after the shuffle.
+// Four rounds on each of the N chains: the scheduled words w (with their
+// constants added) go through two sha256rnds2 per chain, the upper pair after
+// the shuffle. The chains share the message schedule.
 #define HOOKSIG_SHA256_ROUNDS4(w, group)                                                                             \
     do {                                                                                                             \
-        msg = _mm_add_epi32((w), _mm_load_si128(reinterpret_cast<const __m128i*>(k + 4 * (group))));                \
-        state1 = _mm_sha256rnds2_epu32(state1, state0, msg);                                                         \
-        msg = _mm_shuffle_epi32(msg, 0x0E);                                                                          \
-        state0 = _mm_sha256rnds2_epu32(state0, state1, msg);                                                         \
+        const __m128i low = _mm_add_epi32((w), _mm_load_si128(reinterpret_cast<const __m128i*>(k + 4 * (group))));  \
+        const __m128i high = _mm_shuffle_epi32(low, 0x0E);                                                          \
+        for (std::size_t c = 0; c < N; ++c) state1[c] = _mm_sha256rnds2_epu32(state1[c], state0[c], low);          \
+        for (std::size_t c = 0; c < N; ++c) state0[c] = _mm_sha256rnds2_epu32(state0[c], state1[c], high);         \
     } while (0)
 
 // Message schedule: next = msg2(next + alignr(cur, prev, 4), cur).
@@ -73,11 +74,20 @@ alignas(16) inline constexpr std::uint32_t sha256_round_constants[64] = {
     } while (0)
 
 /// The 64 rounds of one block whose message words are w0..w3 (W0..W15, as
-/// 32-bit lanes), on a state held as ABEF / CDGH.
-HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i& abef, __m128i& cdgh, __m128i w0, __m128i w1, __m128i w2,
-                                               __m128i w3) noexcept {
+/// 32-bit lanes), on N states held as ABEF / CDGH: one message schedule, N
+/// independent round chains. A chain is one long dependency (each
+/// sha256rnds2 waits for the one before), so a second chain runs in the
+/// first one's shadow: HMACs under two keys of the same content cost about
+/// as much as one (bench: BM_verify_rotation).
+template <std::size_t N>
+HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i (&abef)[N], __m128i (&cdgh)[N], __m128i w0, __m128i w1,
+                                               __m128i w2, __m128i w3) noexcept {
     const std::uint32_t* k = sha256_round_constants;
-    __m128i state0 = abef, state1 = cdgh, msg;
+    __m128i state0[N], state1[N];
+    for (std::size_t c = 0; c < N; ++c) {
+        state0[c] = abef[c];
+        state1[c] = cdgh[c];
+    }
     HOOKSIG_SHA256_ROUNDS4(w0, 0);
     HOOKSIG_SHA256_ROUNDS4(w1, 1);
     w0 = _mm_sha256msg1_epu32(w0, w1);
@@ -119,8 +129,19 @@ HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i& abef, __m128i& cdgh, __m
     HOOKSIG_SHA256_ROUNDS4(w2, 14);
     HOOKSIG_SHA256_SCHEDULE2(w3, w2, w1);
     HOOKSIG_SHA256_ROUNDS4(w3, 15);
-    abef = _mm_add_epi32(state0, abef);
-    cdgh = _mm_add_epi32(state1, cdgh);
+    for (std::size_t c = 0; c < N; ++c) {
+        abef[c] = _mm_add_epi32(state0[c], abef[c]);
+        cdgh[c] = _mm_add_epi32(state1[c], cdgh[c]);
+    }
+}
+
+/// One block on a single state.
+HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i& abef, __m128i& cdgh, __m128i w0, __m128i w1, __m128i w2,
+                                               __m128i w3) noexcept {
+    __m128i one_abef[1] = {abef}, one_cdgh[1] = {cdgh};
+    sha256_block_sha_ni<1>(one_abef, one_cdgh, w0, w1, w2, w3);
+    abef = one_abef[0];
+    cdgh = one_cdgh[0];
 }
 
 #undef HOOKSIG_SHA256_ROUNDS4
@@ -131,14 +152,23 @@ HOOKSIG_SHA_NI_INLINE __m128i sha256_byte_swap_mask() noexcept {
     return _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
 }
 
+/// One 64-byte block of message bytes at `data`, on N states.
+template <std::size_t N>
+HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i (&abef)[N], __m128i (&cdgh)[N], const std::uint8_t* data) noexcept {
+    const __m128i swap = sha256_byte_swap_mask();
+    sha256_block_sha_ni<N>(abef, cdgh,
+                           _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data)), swap),
+                           _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16)), swap),
+                           _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 32)), swap),
+                           _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 48)), swap));
+}
+
 /// One 64-byte block of message bytes at `data`.
 HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i& abef, __m128i& cdgh, const std::uint8_t* data) noexcept {
-    const __m128i swap = sha256_byte_swap_mask();
-    sha256_block_sha_ni(abef, cdgh,
-                        _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data)), swap),
-                        _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16)), swap),
-                        _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 32)), swap),
-                        _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 48)), swap));
+    __m128i one_abef[1] = {abef}, one_cdgh[1] = {cdgh};
+    sha256_block_sha_ni<1>(one_abef, one_cdgh, data);
+    abef = one_abef[0];
+    cdgh = one_cdgh[0];
 }
 
 /// a..h as two vectors of lanes (a, b, c, d) and (e, f, g, h) to the
@@ -231,16 +261,17 @@ HOOKSIG_SHA_NI_INLINE __m128i sha256_part_window(const std::uint8_t* data, std::
 /// 64-byte body: 147 -> 141 ns (a contiguous 107-byte message: 117 -> 112 ns;
 /// what remains between the two is gathering the first block).
 ///
-/// This body takes the inner state in the ABEF / CDGH layout and the outer
-/// state as (a, b, c, d), (e, f, g, h) lanes; the two entry points below read
-/// them from memory or take them in registers.
-/// `outer()` yields the outer state as those two vectors; it is called only
+/// This body computes N MACs of the same content under N keys at once (one
+/// message schedule, N round chains; see sha256_block_sha_ni). It takes the
+/// inner states in the ABEF / CDGH layout; `outer(c, abcd, efgh)` yields key
+/// c's outer state as (a, b, c, d), (e, f, g, h) lanes and is called only
 /// after the inner hash, so a state in memory is loaded then, not held in
-/// registers across the loop.
-template <class OuterState>
-HOOKSIG_SHA_NI_INLINE void hmac_sha256_sha_ni_body(__m128i abef, __m128i cdgh, const OuterState& outer,
+/// registers across the loop. The entry points below read the states from
+/// memory or take them in registers.
+template <std::size_t N, class OuterState>
+HOOKSIG_SHA_NI_INLINE void hmac_sha256_sha_ni_body(__m128i (&abef)[N], __m128i (&cdgh)[N], const OuterState& outer,
                                                    const std::string_view* parts, std::size_t count,
-                                                   std::uint8_t out[32]) noexcept {
+                                                   std::uint8_t* const (&out)[N]) noexcept {
     const __m128i swap = sha256_byte_swap_mask();
 
     std::size_t content = 0;
@@ -257,7 +288,7 @@ HOOKSIG_SHA_NI_INLINE void hmac_sha256_sha_ni_body(__m128i abef, __m128i cdgh, c
             // Whole blocks inside this part.
             const auto* data = reinterpret_cast<const std::uint8_t*>(parts[part].data()) + (at - part_start);
             const std::size_t blocks = (part_start + parts[part].size() - at) / 64;
-            for (std::size_t b = 0; b < blocks; ++b) sha256_block_sha_ni(abef, cdgh, data + 64 * b);
+            for (std::size_t b = 0; b < blocks; ++b) sha256_block_sha_ni<N>(abef, cdgh, data + 64 * b);
             at += 64 * blocks;
             continue;
         }
@@ -293,23 +324,29 @@ HOOKSIG_SHA_NI_INLINE void hmac_sha256_sha_ni_body(__m128i abef, __m128i cdgh, c
             w3 = _mm_insert_epi32(w3, static_cast<int>(bits >> 32), 2);
             w3 = _mm_insert_epi32(w3, static_cast<int>(bits & 0xFFFFFFFFU), 3);
         }
-        sha256_block_sha_ni(abef, cdgh, w0, w1, w2, w3);
+        sha256_block_sha_ni<N>(abef, cdgh, w0, w1, w2, w3);
         at += 64;
     }
 
     // Outer hash: one block of the inner digest (words W0..W7), 0x80, and the
     // length 96 bytes = 768 bits.
-    __m128i digest_low, digest_high;
-    sha256_unpack_state_sha_ni(abef, cdgh, digest_low, digest_high);
-    __m128i outer_abcd, outer_efgh;
-    outer(outer_abcd, outer_efgh);
-    sha256_pack_state_sha_ni(outer_abcd, outer_efgh, abef, cdgh);
-    sha256_block_sha_ni(abef, cdgh, digest_low, digest_high, _mm_set_epi32(0, 0, 0, static_cast<int>(0x80000000U)),
-                        _mm_set_epi32(768, 0, 0, 0));
-    __m128i abcd, efgh;
-    sha256_unpack_state_sha_ni(abef, cdgh, abcd, efgh);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_shuffle_epi8(abcd, swap));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), _mm_shuffle_epi8(efgh, swap));
+    // The N outer blocks are independent chains; written one after the other,
+    // they still overlap in the CPU.
+    for (std::size_t c = 0; c < N; ++c) {
+        __m128i digest_low, digest_high;
+        sha256_unpack_state_sha_ni(abef[c], cdgh[c], digest_low, digest_high);
+        __m128i outer_abcd, outer_efgh;
+        outer(c, outer_abcd, outer_efgh);
+        sha256_pack_state_sha_ni(outer_abcd, outer_efgh, abef[c], cdgh[c]);
+        sha256_block_sha_ni(abef[c], cdgh[c], digest_low, digest_high,
+                            _mm_set_epi32(0, 0, 0, static_cast<int>(0x80000000U)), _mm_set_epi32(768, 0, 0, 0));
+    }
+    for (std::size_t c = 0; c < N; ++c) {
+        __m128i abcd, efgh;
+        sha256_unpack_state_sha_ni(abef[c], cdgh[c], abcd, efgh);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out[c]), _mm_shuffle_epi8(abcd, swap));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out[c] + 16), _mm_shuffle_epi8(efgh, swap));
+    }
 }
 
 /// HMAC-SHA256 over the concatenation of `count` parts from a key's prepared
@@ -317,28 +354,52 @@ HOOKSIG_SHA_NI_INLINE void hmac_sha256_sha_ni_body(__m128i abef, __m128i cdgh, c
 HOOKSIG_SHA_NI_KERNEL inline void hmac_sha256_sha_ni(const std::uint32_t inner[8], const std::uint32_t outer[8],
                                                      const std::string_view* parts, std::size_t count,
                                                      std::uint8_t out[32]) noexcept {
-    __m128i abef, cdgh;
-    sha256_load_state_sha_ni(inner, abef, cdgh);
-    const auto outer_state = [outer](__m128i& abcd, __m128i& efgh) HOOKSIG_SHA_NI_TARGET {
+    __m128i abef[1], cdgh[1];
+    sha256_load_state_sha_ni(inner, abef[0], cdgh[0]);
+    const auto outer_state = [outer](std::size_t, __m128i& abcd, __m128i& efgh) HOOKSIG_SHA_NI_TARGET {
         abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(outer));
         efgh = _mm_loadu_si128(reinterpret_cast<const __m128i*>(outer + 4));
     };
-    hmac_sha256_sha_ni_body(abef, cdgh, outer_state, parts, count, out);
+    std::uint8_t* const outs[1] = {out};
+    hmac_sha256_sha_ni_body<1>(abef, cdgh, outer_state, parts, count, outs);
 }
 
-/// The same from states held in registers as (a, b, c, d), (e, f, g, h) lanes:
-/// for the keyring's verify path, which loads a key's states from shared
-/// atomic words and so never writes them to memory of its own.
-HOOKSIG_SHA_NI_KERNEL inline void hmac_sha256_sha_ni(__m128i inner_abcd, __m128i inner_efgh, __m128i outer_abcd,
-                                                     __m128i outer_efgh, const std::string_view* parts,
-                                                     std::size_t count, std::uint8_t out[32]) noexcept {
-    __m128i abef, cdgh;
-    sha256_pack_state_sha_ni(inner_abcd, inner_efgh, abef, cdgh);
-    const auto outer_state = [outer_abcd, outer_efgh](__m128i& abcd, __m128i& efgh) HOOKSIG_SHA_NI_TARGET {
-        abcd = outer_abcd;
-        efgh = outer_efgh;
+/// Two keys' MACs of the same parts in one pass (see hmac_sha256_sha_ni_body):
+/// `inner[i]`, `outer[i]` are key i's states in memory, its tag goes to `out[i]`.
+HOOKSIG_SHA_NI_KERNEL inline void hmac_sha256_sha_ni(const std::uint32_t* const (&inner)[2],
+                                                     const std::uint32_t* const (&outer)[2],
+                                                     const std::string_view* parts, std::size_t count,
+                                                     std::uint8_t* const (&out)[2]) noexcept {
+    __m128i abef[2], cdgh[2];
+    sha256_load_state_sha_ni(inner[0], abef[0], cdgh[0]);
+    sha256_load_state_sha_ni(inner[1], abef[1], cdgh[1]);
+    const auto outer_state = [&outer](std::size_t c, __m128i& abcd, __m128i& efgh) HOOKSIG_SHA_NI_TARGET {
+        abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(outer[c]));
+        efgh = _mm_loadu_si128(reinterpret_cast<const __m128i*>(outer[c] + 4));
     };
-    hmac_sha256_sha_ni_body(abef, cdgh, outer_state, parts, count, out);
+    hmac_sha256_sha_ni_body<2>(abef, cdgh, outer_state, parts, count, out);
+}
+
+/// A key's prepared states held in registers as (a, b, c, d), (e, f, g, h)
+/// lanes: inner then outer.
+struct sha256_hmac_state_vectors {
+    __m128i inner_abcd, inner_efgh, outer_abcd, outer_efgh;
+};
+
+/// HMAC-SHA256 of `count` parts under N keys whose states are in registers,
+/// into out[0..N): for the keyring's verify path, which loads the states from
+/// shared atomic words and so never writes them to memory of its own.
+template <std::size_t N>
+HOOKSIG_SHA_NI_KERNEL inline void hmac_sha256_sha_ni(const sha256_hmac_state_vectors (&keys)[N],
+                                                     const std::string_view* parts, std::size_t count,
+                                                     std::uint8_t* const (&out)[N]) noexcept {
+    __m128i abef[N], cdgh[N];
+    for (std::size_t c = 0; c < N; ++c) sha256_pack_state_sha_ni(keys[c].inner_abcd, keys[c].inner_efgh, abef[c], cdgh[c]);
+    const auto outer_state = [&keys](std::size_t c, __m128i& abcd, __m128i& efgh) HOOKSIG_SHA_NI_TARGET {
+        abcd = keys[c].outer_abcd;
+        efgh = keys[c].outer_efgh;
+    };
+    hmac_sha256_sha_ni_body<N>(abef, cdgh, outer_state, parts, count, out);
 }
 
 #endif // HOOKSIG_HAS_SHA_NI
