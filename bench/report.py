@@ -36,6 +36,8 @@ SCHEMES = [
     ("BM_verify_paddle", "Paddle"),
     ("BM_verify_square", "Square"),
 ]
+SHARED_RING = "BM_verify_keyring_shared"
+THREADS = "threads"  # results[THREADS][(family, size, threads)] = verifications per second
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -43,11 +45,16 @@ def load(path, clock):
     """Returns ({family: {size: {"ns": time, "allocs": allocs}}}, context)."""
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
-    medians, singles = {}, defaultdict(list)
+    medians, singles, threads = {}, defaultdict(list), defaultdict(list)
     for b in data.get("benchmarks", []):
         if b.get("error_occurred"):
             raise SystemExit(f"{b['name']}: {b.get('error_message', 'error')}")
         family, _, size = b["run_name"].partition("/")
+        if "/threads:" in size and b.get("aggregate_name", "median") == "median":
+            # BM_x/<bytes>[/real_time]/threads:<n>: kept as verifications per second.
+            parts = size.split("/")
+            threads[(family, int(parts[0]), int(parts[-1].split(":")[1]))].append(b.get("items_per_second", 0.0))
+            continue
         if not size.isdigit():
             continue
         key = (family, int(size))
@@ -73,6 +80,7 @@ def load(path, clock):
         }
     for key, row in medians.items():
         results[key[0]][key[1]] = row
+    results[THREADS] = {key: statistics.median(v) for key, v in threads.items()}
     return results, data.get("context", {})
 
 
@@ -181,6 +189,17 @@ def markdown(results, context, clock):
     bad = check_allocs({f: r for f, r in results.items() if f == VERIFY})
     lines.append(f"| verify allocs/op = 0 at every size | {'0' if not bad else 'non-zero'} | "
                  f"{'yes' if not bad else '**no**'} | | |")
+    shared = sorted((n, ips) for (f, size, n), ips in results.get(THREADS, {}).items() if f == SHARED_RING)
+    if shared:
+        one = dict(shared).get(1)
+        lines.append("")
+        lines.append("One keyring verified from several threads at once (`BM_verify_keyring_shared/64`, "
+                     "a two-entry delivery matching the first key), verifications per second over all threads:")
+        lines.append("")
+        lines.append("| threads | verifications/s | vs 1 thread |")
+        lines.append("|---:|---:|---:|")
+        for n, ips in shared:
+            lines.append(f"| {n} | {ips / 1e6:.2f} M | {ips / one:.2f}× |" if one else f"| {n} | {ips / 1e6:.2f} M | – |")
     present = [(f, label) for f, label in SCHEMES if f in results]
     if present:
         lines.append("")
