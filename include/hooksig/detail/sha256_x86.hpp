@@ -386,9 +386,9 @@ struct sha256_hmac_state_vectors {
     __m128i inner_abcd, inner_efgh, outer_abcd, outer_efgh;
 };
 
-/// HMAC-SHA256 of `count` parts under N keys whose states are in registers,
-/// into out[0..N): for the keyring's verify path, which loads the states from
-/// shared atomic words and so never writes them to memory of its own.
+/// HMAC-SHA256 of `count` parts under N keys whose states the caller holds
+/// as vectors, into out[0..N): for the keyring's verify path, which loads the
+/// states from shared atomic words (and wipes its vectors after the call).
 template <std::size_t N>
 HOOKSIG_SHA_NI_KERNEL inline void hmac_sha256_sha_ni(const sha256_hmac_state_vectors (&keys)[N],
                                                      const std::string_view* parts, std::size_t count,
