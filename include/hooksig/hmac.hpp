@@ -30,6 +30,16 @@ class hmac_key;
 
 namespace detail {
 
+/// hmac_from_states without SHA-NI: the portable engine over Botan's
+/// compression function, out of line (see HOOKSIG_NOINLINE).
+template <class... Parts>
+HOOKSIG_NOINLINE void hmac_from_states_portable(const std::uint32_t inner[8], const std::uint32_t outer[8],
+                                                std::uint8_t out[mac_size], const Parts&... parts) noexcept {
+    sha256_engine engine(inner, sha256_block_size);
+    (engine.update(std::string_view(parts)), ...);
+    engine.finish_hmac(outer, out);
+}
+
 /// HMAC-SHA256 over the concatenation of `parts` from a key's prepared inner
 /// and outer chaining states (8 words each): the one MAC routine behind
 /// hmac_key::mac and hmac_states::mac. Time depends only on the parts' total
@@ -46,9 +56,7 @@ HOOKSIG_ALWAYS_INLINE void hmac_from_states(const std::uint32_t inner[8], const 
         return;
     }
 #endif
-    sha256_engine engine(inner, sha256_block_size);
-    (engine.update(std::string_view(parts)), ...);
-    engine.finish_hmac(outer, out);
+    hmac_from_states_portable(inner, outer, out, parts...);
 }
 
 /// Two keys' HMAC-SHA256 of the same `parts`, into out0 and out1: with SHA-NI
