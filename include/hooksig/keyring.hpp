@@ -548,7 +548,6 @@ public:
         return state_;
     }
 
-
 private:
     /// Returns errc::duplicate_key when `slots` hold `key` already.
     static std::error_code check_duplicate(const secret& key, const std::vector<detail::keyring_slot>& slots) noexcept {
