@@ -50,8 +50,11 @@ def load(path, clock):
         if b.get("error_occurred"):
             raise SystemExit(f"{b['name']}: {b.get('error_message', 'error')}")
         family, _, size = b["run_name"].partition("/")
-        if "/threads:" in size and b.get("aggregate_name", "median") == "median":
-            # BM_x/<bytes>[/real_time]/threads:<n>: kept as verifications per second.
+        if "/threads:" in size:
+            # BM_x/<bytes>[/real_time]/threads:<n>: each run's verifications per
+            # second, their median taken below (aggregates would count twice).
+            if b.get("run_type") == "aggregate":
+                continue
             parts = size.split("/")
             threads[(family, int(parts[0]), int(parts[-1].split(":")[1]))].append(b.get("items_per_second", 0.0))
             continue
