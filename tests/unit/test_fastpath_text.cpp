@@ -41,9 +41,31 @@ std::string random_name(std::mt19937& rng, std::size_t size) {
     return s;
 }
 
-constexpr std::size_t lengths[] = {1, 2, 7, 8, 9, 10, 15, 16, 17, 23, 24, 25, 40};
+constexpr std::size_t lengths[] = {1, 2, 7, 8, 9, 10, 15, 16, 17, 23, 24, 25, 31, 32, 33, 40, 47, 48, 49, 100};
 
 } // namespace
+
+// The word-at-a-time path, which constant evaluation takes (at run time on x86
+// the sixteen-byte path does): every byte value in every position of a
+// 24-byte text, against the byte-wise rule, at compile time.
+constexpr bool swar_range_agrees(std::size_t first, std::size_t last) {
+    char text[24] = {};
+    for (std::size_t i = 0; i < 24; ++i) text[i] = static_cast<char>('a' + i);
+    for (std::size_t at = first; at < last; ++at) {
+        for (unsigned x = 0; x < 256; ++x) {
+            text[at] = static_cast<char>(x);
+            const bool expected = x >= 0x21 && x <= 0x7E;
+            if (hooksig::detail::all_bytes_in_range(std::string_view(text, 24), 0x21, 0x7E) != expected) return false;
+        }
+        text[at] = static_cast<char>('a' + at);
+    }
+    return true;
+}
+// In slices: clang bounds the steps of one constant evaluation.
+static_assert(swar_range_agrees(0, 6));
+static_assert(swar_range_agrees(6, 12));
+static_assert(swar_range_agrees(12, 18));
+static_assert(swar_range_agrees(18, 24));
 
 // Still usable in constant expressions.
 static_assert(hooksig::header_name_equal("Webhook-Signature", "webhook-signature"));
@@ -114,6 +136,40 @@ TEST_CASE("is_valid_message_id and is_visible_ascii agree with byte-wise checks 
     CHECK_FALSE(hooksig::is_valid_message_id(std::string(hooksig::message_id_max_size + 1, 'a')));
     CHECK(hooksig::is_valid_message_id(std::string(hooksig::message_id_max_size, 'a')));
     CHECK(hooksig::is_visible_ascii(""));
+}
+
+TEST_CASE("find_byte agrees with string_view::find for every length, start and needle position", "[headers][fastpath]") {
+    std::size_t found = 0;
+    for (std::size_t size = 0; size <= 70; ++size) {
+        std::string base(size, 'x');
+        for (std::size_t i = 0; i < size; ++i) base[i] = static_cast<char>('a' + i % 23); // no ' '
+        // No needle, one needle at every position, and two (the first wins).
+        std::vector<std::string> texts = {base};
+        for (std::size_t at = 0; at < size; ++at) {
+            std::string one = base;
+            one[at] = ' ';
+            texts.push_back(one);
+            if (at + 5 < size) {
+                one[at + 5] = ' ';
+                texts.push_back(one);
+            }
+        }
+        for (const std::string& text : texts) {
+            const std::string_view view(text);
+            for (std::size_t pos = 0; pos <= size + 1; ++pos) {
+                const std::size_t expected = view.find(' ', pos);
+                if (hooksig::detail::find_byte(view, pos, ' ') != expected)
+                    FAIL_CHECK("size " << size << ", start " << pos << ": \"" << text << "\"");
+                found += expected != std::string_view::npos ? 1 : 0;
+            }
+        }
+    }
+    CHECK(found > 0);
+    SECTION("bytes with the high bit set are not the needle") {
+        const std::string text(40, '\xa0');
+        CHECK(hooksig::detail::find_byte(text, 0, ' ') == std::string_view::npos);
+        CHECK(hooksig::detail::find_byte(text, 0, '\xa0') == 0);
+    }
 }
 
 TEST_CASE("find_headers skips headers by length and still matches long names and counts repeats", "[headers][fastpath]") {

@@ -67,7 +67,7 @@ struct standard_webhooks {
         out.has_timestamp = true;
         std::size_t entries = 0;
         for (std::size_t pos = 0; pos < signature.size();) {
-            std::size_t end = signature.find(' ', pos);
+            std::size_t end = detail::find_byte(signature, pos, ' ');
             if (end == std::string_view::npos) end = signature.size();
             // Views built directly: pos <= end <= size here, and substr's
             // range check (with its throw path) stayed out of line.

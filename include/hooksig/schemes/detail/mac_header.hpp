@@ -127,11 +127,11 @@ inline std::vector<header> format_single_mac(std::string_view name, std::string_
     bool has_timestamp = false;
     std::size_t entries = 0, signatures = 0;
     for (std::size_t pos = 0; pos <= value.size();) {
-        std::size_t end = value.find(separator, pos);
+        std::size_t end = find_byte(value, pos, separator);
         if (end == std::string_view::npos) end = value.size();
         const std::string_view item = value.substr(pos, end - pos);
         pos = end + 1;
-        const std::size_t eq = item.find('=');
+        const std::size_t eq = find_byte(item, 0, '=');
         if (eq == std::string_view::npos || eq == 0) return errc::malformed_header;
         const std::string_view key = item.substr(0, eq), text = item.substr(eq + 1);
         if (key == timestamp_key) {
