@@ -16,13 +16,7 @@
 #include <utility>
 
 #include "detail/config.hpp"
-
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__SSE2__)
-#include <emmintrin.h>
-#define HOOKSIG_HAS_SSE2 1
-#else
-#define HOOKSIG_HAS_SSE2 0
-#endif
+#include "detail/cpu_x86.hpp"
 
 namespace hooksig {
 
@@ -72,7 +66,7 @@ HOOKSIG_ALWAYS_INLINE constexpr bool bytes_in_range(std::uint64_t word, unsigned
 /// checked eight bytes per step.
 HOOKSIG_ALWAYS_INLINE constexpr bool all_bytes_in_range(std::string_view s, unsigned lo, unsigned hi) noexcept {
     const std::size_t n = s.size();
-#if HOOKSIG_HAS_SSE2
+#if HOOKSIG_X86_EXTENSIONS // SSE2 is part of x86-64
     if (n >= 16 && !__builtin_is_constant_evaluated()) {
         // Sixteen bytes per step, compared as signed bytes: 0x80..0xFF are
         // negative, so below `lo` too. No early exit: one test at the end.
@@ -104,7 +98,7 @@ HOOKSIG_ALWAYS_INLINE constexpr bool all_bytes_in_range(std::string_view s, unsi
 /// where a call to memchr costs more than the search.
 HOOKSIG_ALWAYS_INLINE std::size_t find_byte(std::string_view s, std::size_t pos, char c) noexcept {
     const std::size_t n = s.size();
-#if HOOKSIG_HAS_SSE2
+#if HOOKSIG_X86_EXTENSIONS // SSE2 is part of x86-64
     if (n >= 16) {
         const __m128i needle = _mm_set1_epi8(c);
         for (; pos + 16 <= n; pos += 16) {
