@@ -309,7 +309,8 @@ public:
     keyring_table_reader& operator=(const keyring_table_reader&) = delete;
 
     /// The i-th key usable for a delivery signed at `signed_at`, or nullptr
-    /// when there are no more. verify_delivery asks for i = 0, 1, 2, ... in order.
+    /// when there are no more. verify_delivery asks for i = 0, 1, 2, ... in order,
+    /// and may ask again for an i that returned nullptr.
     const key* key_at(std::size_t i, unix_seconds signed_at) noexcept {
         if (!started_) start();
         if (i != found_) return nullptr;

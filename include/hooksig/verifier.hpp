@@ -97,7 +97,8 @@ bool compute_mac_pair(const Key& first, const Key& second, std::uint8_t out0[mac
 /// hmac_key's mac() and may have its mac_pair(); either may return false to
 /// decline (the keyring's table reader, when the ring changed while read).
 /// key_at is called only for deliveries whose headers parsed and whose
-/// timestamp is fresh, in increasing i, with the same timestamp every time.
+/// timestamp is fresh, in non-decreasing i (the same i again after it
+/// returned nullptr for the pair lookahead), with the same timestamp every time.
 /// Success is set in one place, after a constant-time comparison. Never
 /// throws, never allocates.
 template <class Scheme, class Headers, class KeyAt>
@@ -121,10 +122,7 @@ void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_v
             return;
         }
     }
-    if (d.signatures.candidates() == 0) {
-        result.error = errc::no_matching_signature;
-        return;
-    }
+    if (d.signatures.candidates() == 0) return; // result.error is still no_matching_signature
     // Compares a computed MAC with the candidates, then wipes it. Entries are
     // decoded as they are first compared (later keys reuse them), and the
     // search stops at the first match, as Svix's and the Standard Webhooks
