@@ -2,8 +2,8 @@
 // same binary as the verify benchmarks (hooksig_bench; main() is in hooksig_bench.cpp).
 #include <benchmark/benchmark.h>
 
-#include <hooksig/memory_store.hpp>
-#include <hooksig/replay_guard.hpp>
+#include <hooksig/replay/memory_store.hpp>
+#include <hooksig/replay/replay_guard.hpp>
 
 #include <malloc.h>
 

@@ -22,7 +22,7 @@
 #include <botan/mac.h>
 #include <botan/version.h>
 
-#include <hooksig/keyring.hpp>
+#include <hooksig/keyring/keyring.hpp>
 #include <hooksig/schemes/github.hpp>
 #include <hooksig/schemes/paddle.hpp>
 #include <hooksig/schemes/raw.hpp>

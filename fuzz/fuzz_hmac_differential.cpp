@@ -21,7 +21,7 @@
 
 #include <botan/mac.h>
 
-#include <hooksig/hmac.hpp>
+#include <hooksig/algorithms/hmac_sha256.hpp>
 
 #include "fuzzer_common.hpp"
 

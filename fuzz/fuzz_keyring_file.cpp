@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include <hooksig/keyring.hpp>
-#include <hooksig/keyring_file.hpp>
+#include <hooksig/keyring/keyring.hpp>
+#include <hooksig/keyring/keyring_file.hpp>
 
 #include "fuzzer_common.hpp"
 

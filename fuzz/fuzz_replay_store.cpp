@@ -19,8 +19,8 @@
 
 #include <botan/hash.h>
 
-#include <hooksig/memory_store.hpp>
-#include <hooksig/replay_guard.hpp>
+#include <hooksig/replay/memory_store.hpp>
+#include <hooksig/replay/replay_guard.hpp>
 
 #include "fuzzer_common.hpp"
 

@@ -18,7 +18,7 @@
 
 #include <hooksig/hooksig.hpp>
 #ifdef HOOKSIG_RECEIVER_REDIS
-#include <hooksig/redis_store.hpp>
+#include <hooksig/replay/redis_store.hpp>
 #endif
 
 #include <chrono>

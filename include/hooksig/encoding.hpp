@@ -17,7 +17,7 @@
 #include <system_error>
 
 #include "ct.hpp"
-#include "detail/cpu_x86.hpp"
+#include "detail/cpu.hpp"
 #include "error.hpp"
 
 namespace hooksig {

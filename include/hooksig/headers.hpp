@@ -16,7 +16,7 @@
 #include <utility>
 
 #include "detail/config.hpp"
-#include "detail/cpu_x86.hpp"
+#include "detail/cpu.hpp"
 
 namespace hooksig {
 

@@ -18,7 +18,7 @@
 #include "ct.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
-#include "hmac.hpp"
+#include "algorithms/hmac_sha256.hpp"
 
 namespace hooksig {
 

@@ -18,8 +18,8 @@
 #include "encoding.hpp"
 #include "error.hpp"
 #include "headers.hpp"
-#include "hmac.hpp"
-#include "scheme.hpp"
+#include "algorithms/hmac_sha256.hpp"
+#include "schemes/scheme.hpp"
 #include "secret.hpp"
 #include "timestamp.hpp"
 

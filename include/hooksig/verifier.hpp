@@ -16,8 +16,8 @@
 #include "clock.hpp"
 #include "ct.hpp"
 #include "error.hpp"
-#include "hmac.hpp"
-#include "scheme.hpp"
+#include "algorithms/hmac_sha256.hpp"
+#include "schemes/scheme.hpp"
 #include "secret.hpp"
 #include "timestamp.hpp"
 

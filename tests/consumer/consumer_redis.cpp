@@ -1,6 +1,6 @@
 // Builds against an installed hooksig::redis; with nothing listening on the
 // port it must report store_unavailable (no server is needed to prove linkage).
-#include <hooksig/redis_store.hpp>
+#include <hooksig/replay/redis_store.hpp>
 
 #include <cstdio>
 

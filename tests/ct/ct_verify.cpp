@@ -25,8 +25,8 @@
 
 #include <hooksig/ct.hpp>
 #include <hooksig/encoding.hpp>
-#include <hooksig/hmac.hpp>
-#include <hooksig/keyring.hpp>
+#include <hooksig/algorithms/hmac_sha256.hpp>
+#include <hooksig/keyring/keyring.hpp>
 #include <hooksig/schemes/github.hpp>
 #include <hooksig/schemes/paddle.hpp>
 #include <hooksig/schemes/raw.hpp>

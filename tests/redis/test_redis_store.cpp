@@ -4,8 +4,8 @@
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
-#include <hooksig/redis_store.hpp>
-#include <hooksig/replay_guard.hpp>
+#include <hooksig/replay/redis_store.hpp>
+#include <hooksig/replay/replay_guard.hpp>
 
 #include <atomic>
 #include <chrono>

@@ -6,7 +6,7 @@
 
 #include <hooksig/encoding.hpp>
 #include <hooksig/headers.hpp>
-#include <hooksig/scheme.hpp>
+#include <hooksig/schemes/scheme.hpp>
 #include <hooksig/timestamp.hpp>
 
 #include <algorithm>

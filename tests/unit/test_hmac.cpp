@@ -2,7 +2,7 @@
 // against Botan's own HMAC object.
 #include <catch2/catch.hpp>
 
-#include <hooksig/hmac.hpp>
+#include <hooksig/algorithms/hmac_sha256.hpp>
 
 #include <botan/mac.h>
 

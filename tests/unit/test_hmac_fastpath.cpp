@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <hooksig/encoding.hpp>
-#include <hooksig/hmac.hpp>
+#include <hooksig/algorithms/hmac_sha256.hpp>
 #include <hooksig/schemes/standard_webhooks.hpp>
 
 #include <botan/mac.h>

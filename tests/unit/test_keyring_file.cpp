@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <hooksig/keyring_file.hpp>
+#include <hooksig/keyring/keyring_file.hpp>
 
 using namespace hooksig;
 

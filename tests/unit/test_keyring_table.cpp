@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include <hooksig/keyring.hpp>
+#include <hooksig/keyring/keyring.hpp>
 #include <hooksig/schemes/standard_webhooks.hpp>
 
 using namespace hooksig;

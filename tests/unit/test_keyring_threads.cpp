@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include <hooksig/keyring.hpp>
+#include <hooksig/keyring/keyring.hpp>
 #include <hooksig/schemes/standard_webhooks.hpp>
 
 using namespace hooksig;

@@ -2,8 +2,8 @@
 // bounded capacity (oldest evicted first), store-failure policy, threads.
 #include <catch2/catch.hpp>
 
-#include <hooksig/memory_store.hpp>
-#include <hooksig/replay_guard.hpp>
+#include <hooksig/replay/memory_store.hpp>
+#include <hooksig/replay/replay_guard.hpp>
 #include <hooksig/schemes/standard_webhooks.hpp>
 #include <hooksig/signer.hpp>
 #include <hooksig/verifier.hpp>

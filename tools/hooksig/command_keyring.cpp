@@ -1,5 +1,5 @@
 // `hooksig keyring new|rotate|add|show FILE ...`: keyring files for secret
-// rotation with grace periods (see include/hooksig/keyring_file.hpp).
+// rotation with grace periods (see include/hooksig/keyring/keyring_file.hpp).
 #include <chrono>
 #include <cstdio>
 #include <ctime>

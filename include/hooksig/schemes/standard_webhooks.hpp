@@ -19,7 +19,7 @@
 #include "../encoding.hpp"
 #include "../error.hpp"
 #include "../headers.hpp"
-#include "../scheme.hpp"
+#include "scheme.hpp"
 #include "../secret.hpp"
 #include "../timestamp.hpp"
 #include "detail/mac_header.hpp"

@@ -17,7 +17,7 @@
 #include "../../encoding.hpp"
 #include "../../error.hpp"
 #include "../../headers.hpp"
-#include "../../scheme.hpp"
+#include "../scheme.hpp"
 #include "../../secret.hpp"
 #include "../../timestamp.hpp"
 

@@ -24,7 +24,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "cpu_x86.hpp"
+#include "../cpu.hpp"
 
 #if HOOKSIG_X86_EXTENSIONS && !defined(HOOKSIG_NO_SHA_NI)
 #define HOOKSIG_HAS_SHA_NI 1

@@ -18,8 +18,8 @@
 #include <botan/sha2_32.h>
 #pragma pop_macro("BOTAN_FUTURE_INTERNAL_HEADER")
 
-#include "../ct.hpp"
-#include "sha256_x86.hpp"
+#include "../../ct.hpp"
+#include "x86_sha_ni.hpp"
 
 namespace hooksig::detail {
 
