@@ -17,6 +17,7 @@
 #include <httplib.h>
 
 #include <hooksig/hooksig.hpp>
+#include <hooksig/schemes/registry.hpp>
 #ifdef HOOKSIG_RECEIVER_REDIS
 #include <hooksig/replay/redis_store.hpp>
 #endif
@@ -340,26 +341,13 @@ int serve(const config& cfg, const Scheme& scheme) {
 
 template <class F>
 int with_scheme(const config& cfg, F&& f) {
-    const bool raw = cfg.scheme == "raw-hex" || cfg.scheme == "raw-base64";
-    if (!cfg.header_name.empty() && !raw) throw usage_error("--header-name applies to raw-hex and raw-base64");
-    if (!cfg.url.empty() && cfg.scheme != "square") throw usage_error("--url applies to --scheme square");
-    if (cfg.scheme == "standard" || cfg.scheme == "svix") return f(standard_webhooks{});
-    if (cfg.scheme == "stripe") return f(stripe{});
-    if (cfg.scheme == "github") return f(github{});
-    if (cfg.scheme == "slack") return f(slack{});
-    if (cfg.scheme == "shopify") return f(shopify{});
-    if (cfg.scheme == "paddle") return f(paddle{});
-    if (cfg.scheme == "square") {
-        if (!square::is_valid_notification_url(cfg.url))
-            throw usage_error("--scheme square needs --url (the subscription's notification URL)");
-        return f(square(cfg.url));
-    }
-    if (raw) {
-        const std::string header = cfg.header_name.empty() ? std::string(raw_hex::default_header_name) : cfg.header_name;
-        if (!raw_hex::is_valid_header_name(header)) throw usage_error("--header-name needs an HTTP header name");
-        return cfg.scheme == "raw-hex" ? f(raw_hex(header)) : f(raw_base64(header));
-    }
-    throw usage_error("unknown scheme '" + cfg.scheme + "'");
+    scheme_config options;
+    if (!cfg.header_name.empty()) options.header_name = cfg.header_name;
+    if (!cfg.url.empty()) options.url = cfg.url;
+    int result = 2;
+    const scheme_choice_error chosen = hooksig::with_scheme(cfg.scheme, options, [&](const auto& scheme) { result = f(scheme); });
+    if (!chosen) throw usage_error(chosen.reason == "unknown scheme" ? "unknown scheme '" + cfg.scheme + "'" : std::string(chosen.reason));
+    return result;
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <hooksig/hooksig.hpp>
+#include <hooksig/schemes/registry.hpp>
 
 namespace hooksig::cli {
 
@@ -82,39 +83,24 @@ struct register_command {
     explicit register_command(command c) { commands().push_back(std::move(c)); }
 };
 
-/// Calls `f(scheme)` with the scheme named by --scheme (default "standard"):
-/// standard|svix, stripe, github, slack, shopify, raw-hex, raw-base64, paddle,
-/// square; the raw ones take --header-name (default x-signature-sha256),
-/// square needs --url (the notification URL it signs). Usage error for an
-/// unknown name, a bad value, or an option the scheme does not take.
+/// Calls `f(scheme)` with the scheme named by --scheme (default "standard"),
+/// chosen from the registry (hooksig/schemes/registry.hpp) with --header-name
+/// and --url as its configuration. Usage error for an unknown name, a bad
+/// value, or an option the scheme does not take.
 template <class F>
 int with_scheme(const options& opts, F&& f) {
     const std::string name = opts.one("--scheme", "standard");
-    const bool raw = name == "raw-hex" || name == "raw-base64";
-    if (opts.has("--header-name") && !raw) throw usage_error("--header-name applies to --scheme raw-hex and raw-base64");
-    if (opts.has("--url") && name != "square") throw usage_error("--url applies to --scheme square");
-    if (name == "standard" || name == "svix") return f(standard_webhooks{});
-    if (name == "stripe") return f(stripe{});
-    if (name == "github") return f(github{});
-    if (name == "slack") return f(slack{});
-    if (name == "shopify") return f(shopify{});
-    if (name == "paddle") return f(paddle{});
-    if (name == "square") {
-        if (!opts.has("--url")) throw usage_error("--scheme square needs --url (the subscription's notification URL)");
-        const std::string url = opts.one("--url");
-        if (!square::is_valid_notification_url(url))
-            throw usage_error("--url needs 1 to 2048 visible ASCII characters");
-        return f(square(url));
+    scheme_config config;
+    if (opts.has("--header-name")) config.header_name = opts.one("--header-name");
+    if (opts.has("--url")) config.url = opts.one("--url");
+    int result = exit_usage;
+    const scheme_choice_error chosen = hooksig::with_scheme(name, config, [&](const auto& scheme) { result = f(scheme); });
+    if (!chosen) {
+        if (chosen.reason == "unknown scheme")
+            throw usage_error("unknown scheme '" + name + "' (known: " + scheme_names() + ")");
+        throw usage_error(std::string(chosen.reason));
     }
-    if (raw) {
-        const std::string header = opts.one("--header-name", std::string(raw_hex::default_header_name));
-        if (!raw_hex::is_valid_header_name(header))
-            throw usage_error("--header-name needs an HTTP header name (a token of at most 128 characters, such as x-signature-sha256)");
-        return name == "raw-hex" ? f(raw_hex(header)) : f(raw_base64(header));
-    }
-    throw usage_error("unknown scheme '" + name +
-                      "' (known: standard, svix, stripe, github, slack, shopify, raw-hex, raw-base64, "
-                      "paddle, square)");
+    return result;
 }
 
 /// Usage error when a key of `ring` is not of the kind `scheme` keys its MAC

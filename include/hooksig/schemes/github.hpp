@@ -21,6 +21,8 @@ namespace hooksig {
 struct github : detail::body_mac_scheme {
     /// "github".
     std::string_view name() const noexcept { return "github"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"github"};
 
     /// Reads `X-Hub-Signature-256`. Errors: missing_header, malformed_header
     /// (repeated, empty, hostile bytes, no `sha256=` prefix), header_too_large.

@@ -29,6 +29,8 @@ struct paddle : detail::text_key_timestamped_list {
 
     /// "paddle".
     std::string_view name() const noexcept { return "paddle"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"paddle"};
 
     /// Reads `Paddle-Signature`. Errors: missing_header; malformed_header
     /// (repeated, empty, hostile bytes, an item that is not `key=value`, no or

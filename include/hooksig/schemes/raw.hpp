@@ -11,6 +11,7 @@
 /// (BitGo: `idempotency-key`).
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -70,6 +71,19 @@ public:
         return format_single_mac(header_name_, "", Encoding, macs);
     }
 
+protected:
+    /// Builds a raw scheme from registry configuration (see registry.hpp).
+    template <class Raw>
+    static scheme_choice_error configure_raw(const scheme_config& config, std::optional<Raw>& out) {
+        if (config.url) return {errc::invalid_argument, "--url applies to --scheme square"};
+        const std::string_view name = config.header_name ? std::string_view(*config.header_name) : default_header_name;
+        if (!is_valid_header_name(name))
+            return {errc::invalid_argument, "--header-name needs an HTTP header name (a token of at most 128 "
+                                            "characters, such as x-signature-sha256)"};
+        out.emplace(name);
+        return {};
+    }
+
 private:
     std::string header_name_{default_header_name};
 };
@@ -82,6 +96,12 @@ struct raw_hex : detail::raw_body_scheme<detail::mac_encoding::lowercase_hex> {
     using raw_body_scheme::raw_body_scheme;
     /// "raw-hex".
     std::string_view name() const noexcept { return "raw-hex"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"raw-hex"};
+    /// For the registry: the header from `config.header_name`, else the default.
+    static scheme_choice_error configure(const scheme_config& config, std::optional<raw_hex>& out) {
+        return configure_raw(config, out);
+    }
 };
 
 /// HMAC-SHA256 of the raw body in padded standard base64; see raw.hpp.
@@ -90,6 +110,12 @@ struct raw_base64 : detail::raw_body_scheme<detail::mac_encoding::base64> {
     using raw_body_scheme::raw_body_scheme;
     /// "raw-base64".
     std::string_view name() const noexcept { return "raw-base64"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"raw-base64"};
+    /// For the registry: the header from `config.header_name`, else the default.
+    static scheme_choice_error configure(const scheme_config& config, std::optional<raw_base64>& out) {
+        return configure_raw(config, out);
+    }
 };
 
 } // namespace hooksig

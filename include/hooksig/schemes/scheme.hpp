@@ -38,6 +38,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
@@ -145,5 +147,21 @@ HOOKSIG_ALWAYS_INLINE constexpr bool is_valid_message_id(std::string_view id) no
 HOOKSIG_ALWAYS_INLINE constexpr bool is_visible_ascii(std::string_view value) noexcept {
     return detail::all_bytes_in_range(value, 0x20, 0x7E);
 }
+
+/// What a scheme chosen by name may need besides its name.
+struct scheme_config {
+    std::optional<std::string> header_name; ///< raw-hex / raw-base64: the signature header (CLI --header-name)
+    std::optional<std::string> url;         ///< square: the subscription's notification URL (CLI --url)
+};
+
+/// Why a scheme could not be chosen: `code` to switch on, `reason` a fixed
+/// sentence for people (never holds configuration text).
+struct scheme_choice_error {
+    std::error_code code;    ///< empty on success; errc::invalid_argument otherwise
+    std::string_view reason; ///< e.g. "unknown scheme"
+
+    /// True when a scheme was chosen.
+    explicit operator bool() const noexcept { return !code; }
+};
 
 } // namespace hooksig

@@ -22,6 +22,8 @@ namespace hooksig {
 struct shopify : detail::body_mac_scheme {
     /// "shopify".
     std::string_view name() const noexcept { return "shopify"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"shopify"};
 
     /// Reads `X-Shopify-Hmac-Sha256` (or `shopify-hmac-sha256`). Errors:
     /// missing_header, malformed_header (repeated, empty, hostile bytes),

@@ -26,6 +26,8 @@ namespace hooksig {
 struct slack : detail::text_key_single_mac {
     /// "slack".
     std::string_view name() const noexcept { return "slack"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"slack"};
     /// The timestamp is signed.
     bool signs_timestamp() const noexcept { return true; }
 

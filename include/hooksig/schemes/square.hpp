@@ -12,6 +12,7 @@
 /// `x-square-signature` is ignored.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -46,6 +47,17 @@ public:
 
     /// "square".
     std::string_view name() const noexcept { return "square"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"square"};
+    /// For the registry: the notification URL from `config.url` (required).
+    static scheme_choice_error configure(const scheme_config& config, std::optional<square>& out) {
+        if (config.header_name) return {errc::invalid_argument, "--header-name applies to --scheme raw-hex and raw-base64"};
+        if (!config.url) return {errc::invalid_argument, "--scheme square needs --url (the subscription's notification URL)"};
+        if (!is_valid_notification_url(*config.url))
+            return {errc::invalid_argument, "--url needs 1 to 2048 visible ASCII characters"};
+        out.emplace(*config.url);
+        return {};
+    }
     /// No timestamp is signed.
     bool signs_timestamp() const noexcept { return false; }
     /// The notification URL this scheme signs with.

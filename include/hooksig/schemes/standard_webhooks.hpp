@@ -33,6 +33,8 @@ struct standard_webhooks {
 
     /// "standard".
     std::string_view name() const noexcept { return "standard"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"standard", "svix"};
     /// Parses a `whsec_` secret (see secret::parse).
     std::error_code make_secret(std::string_view text, secret& out) const noexcept { return secret::parse(text, out); }
     /// The id is signed.

@@ -33,6 +33,8 @@ struct stripe : detail::text_key_timestamped_list {
 
     /// "stripe".
     std::string_view name() const noexcept { return "stripe"; }
+    /// The names the scheme registry (registry.hpp) accepts for it.
+    static constexpr std::string_view registry_names[] = {"stripe"};
 
     /// Reads `Stripe-Signature`. Errors: missing_header; malformed_header
     /// (repeated, empty, hostile bytes, an item that is not `key=value`, no or
