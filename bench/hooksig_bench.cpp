@@ -163,6 +163,35 @@ void BM_verify_standard(benchmark::State& state) {
     run_verify(state, verifier, headers, body, 0);
 }
 
+// The same verification with the portable compression function forced: what
+// CPUs without SHA instructions (and valgrind) run.
+void BM_verify_standard_portable(benchmark::State& state) {
+    using hooksig::detail::sha256_backend;
+    hooksig::detail::set_sha256_backend(sha256_backend::portable);
+    BM_verify_standard(state);
+    hooksig::detail::set_sha256_backend(sha256_backend::undecided);
+}
+
+// The SHA-256 floor through the portable compression function (hooksig's
+// engine, no HMAC): the floor BM_verify_standard_portable is compared with.
+void BM_floor_sha256_portable(benchmark::State& state) {
+    const std::string body = make_body(static_cast<std::size_t>(state.range(0)));
+    const std::string content = std::string(fixed_id) + "." + std::to_string(fixed_now) + "." + body;
+    hooksig::detail::set_sha256_backend(hooksig::detail::sha256_backend::portable);
+    std::uint8_t digest[32];
+    {
+        alloc_scope allocs(state);
+        for (auto _ : state) {
+            hooksig::detail::sha256_engine engine;
+            engine.update(content);
+            engine.finish(digest);
+            benchmark::DoNotOptimize(digest);
+            benchmark::ClobberMemory();
+        }
+    }
+    hooksig::detail::set_sha256_backend(hooksig::detail::sha256_backend::undecided);
+}
+
 void BM_sign_standard(benchmark::State& state) {
     const std::string body = make_body(static_cast<std::size_t>(state.range(0)));
     const hooksig::signer<hooksig::standard_webhooks> signer({secret_number(0)});
@@ -264,6 +293,8 @@ void body_sizes(benchmark::internal::Benchmark* b) { b->Arg(64)->Arg(1024)->Arg(
 BENCHMARK(BM_floor_sha256)->Apply(body_sizes);
 BENCHMARK(BM_botan_hmac)->Apply(body_sizes);
 BENCHMARK(BM_verify_standard)->Apply(body_sizes);
+BENCHMARK(BM_floor_sha256_portable)->Apply(body_sizes);
+BENCHMARK(BM_verify_standard_portable)->Apply(body_sizes);
 BENCHMARK(BM_sign_standard)->Apply(body_sizes);
 BENCHMARK(BM_verify_rotation)->Apply(body_sizes);
 BENCHMARK(BM_verify_rotation_first_match)->Apply(body_sizes);

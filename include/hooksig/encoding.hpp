@@ -17,6 +17,8 @@
 #include <system_error>
 
 #include "ct.hpp"
+#include "detail/ctgrind.hpp"
+#include "detail/base64_ssse3.hpp"
 #include "detail/cpu.hpp"
 #include "error.hpp"
 
@@ -30,24 +32,24 @@ constexpr std::size_t hex_encoded_size(std::size_t size) noexcept { return size 
 
 namespace detail {
 inline char base64_char(unsigned x) noexcept {
-    using namespace ct::mask;
+    using namespace detail::ct_mask;
     return static_cast<char>((lt(x, 26) & (x + 'A')) | (ge(x, 26) & lt(x, 52) & (x + ('a' - 26))) |
-                             (ge(x, 52) & lt(x, 62) & (x + ('0' - 52))) | (eq(x, 62) & '+') | (eq(x, 63) & '/'));
+                             (ge(x, 52) & lt(x, 62) & (x - 4U)) | (eq(x, 62) & '+') | (eq(x, 63) & '/'));
 }
 /// 0..63 for an alphabet character, 0xFF otherwise.
 inline unsigned base64_value(unsigned char c) noexcept {
-    using namespace ct::mask;
+    using namespace detail::ct_mask;
     const unsigned x = (ge(c, 'A') & le(c, 'Z') & (c - 'A')) | (ge(c, 'a') & le(c, 'z') & (c - ('a' - 26))) |
-                       (ge(c, '0') & le(c, '9') & (c - ('0' - 52))) | (eq(c, '+') & 62) | (eq(c, '/') & 63);
+                       (ge(c, '0') & le(c, '9') & (c + 4U)) | (eq(c, '+') & 62) | (eq(c, '/') & 63);
     return x | (eq(x, 0) & (eq(c, 'A') ^ 0xFF));
 }
 inline char hex_char(unsigned nibble) noexcept {
-    using namespace ct::mask;
+    using namespace detail::ct_mask;
     return static_cast<char>(nibble + '0' + (gt(nibble, 9) & ('a' - '0' - 10)));
 }
 /// 0..15 for a hex digit (either case), 0xFF otherwise.
 inline unsigned hex_value(unsigned char c) noexcept {
-    using namespace ct::mask;
+    using namespace detail::ct_mask;
     const unsigned digit = ge(c, '0') & le(c, '9');
     const unsigned lower = ge(c, 'a') & le(c, 'f');
     const unsigned upper = ge(c, 'A') & le(c, 'F');
@@ -93,7 +95,7 @@ inline std::string base64_encode(const std::uint8_t* in, std::size_t size) {
 /// @return errc::invalid_encoding, errc::buffer_too_small, or success.
 [[nodiscard]] inline std::error_code base64_decode(std::string_view text, std::uint8_t* out, std::size_t capacity,
                                                    std::size_t& size) noexcept {
-    using namespace ct::mask;
+    using namespace detail::ct_mask;
     size = 0;
     if (text.size() % 4 != 0) return errc::invalid_encoding;
     if (text.empty()) return {};
@@ -101,7 +103,7 @@ inline std::string base64_encode(const std::uint8_t* in, std::size_t size) {
     const std::size_t n = text.size();
     const unsigned pad1 = eq(p[n - 1], '=');
     const unsigned pad2 = pad1 & eq(p[n - 2], '=');
-    const std::size_t padding = ct::declassify((pad1 & 1U) + (pad2 & 1U));
+    const std::size_t padding = detail::ctgrind::declassify((pad1 & 1U) + (pad2 & 1U));
     const std::size_t decoded = n / 4 * 3 - padding;
     if (decoded > capacity) return errc::buffer_too_small;
 
@@ -128,7 +130,7 @@ inline std::string base64_encode(const std::uint8_t* in, std::size_t size) {
     out[o++] = static_cast<std::uint8_t>(v >> 16);
     if (padding < 2) out[o++] = static_cast<std::uint8_t>(v >> 8);
     if (padding < 1) out[o++] = static_cast<std::uint8_t>(v);
-    if (ct::declassify(invalid) != 0) {
+    if (detail::ctgrind::declassify(invalid) != 0) {
         ct::wipe(out, o);
         return errc::invalid_encoding;
     }
@@ -168,7 +170,7 @@ inline std::string hex_encode(const std::uint8_t* in, std::size_t size) {
         invalid |= (hi | lo) & 0x80;
         out[i] = static_cast<std::uint8_t>((hi << 4) | (lo & 0x0F));
     }
-    if (ct::declassify(invalid) != 0) {
+    if (detail::ctgrind::declassify(invalid) != 0) {
         ct::wipe(out, text.size() / 2);
         return errc::invalid_encoding;
     }
@@ -191,62 +193,6 @@ struct base64_value_table {
 };
 inline constexpr base64_value_table base64_values{};
 
-#if HOOKSIG_X86_EXTENSIONS
-/// Decodes `blocks` blocks of 16 base64 characters at `p` (no padding) into
-/// 12 bytes each at `out`. Returns false when a character is outside the
-/// alphabet (then `out` holds garbage). SSSE3: a character's validity is a
-/// table lookup on its low nibble ANDed with one on its high nibble; its
-/// value is itself plus an offset looked up by high nibble ('/' adjusted);
-/// two multiply-adds pack four 6-bit values into 3 bytes (the method of
-/// Muła and Lemire, "Faster Base64 Encoding and Decoding Using AVX2
-/// Instructions", 2018, at SSE width).
-__attribute__((target("ssse3"))) inline bool base64_decode_blocks_ssse3(const unsigned char* p, std::size_t blocks,
-                                                                        std::uint8_t* out) noexcept {
-    // Bit per high-nibble class: 2 -> 0x01, 3 -> 0x02, 4 -> 0x04, 5 -> 0x08, 6 -> 0x10, 7 -> 0x20.
-    const __m128i high_class = _mm_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0);
-    // Per low nibble, the classes in which it is valid: '+' (2B) and '/' (2F);
-    // digits 30..39; letters 41..4F, 50..5A, 61..6F, 70..7A.
-    const __m128i low_valid = _mm_setr_epi8(0x02 | 0x08 | 0x20,                      // 0
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 1
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 2
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 3
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 4
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 5
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 6
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 7
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 8
-                                            0x02 | 0x04 | 0x08 | 0x10 | 0x20,        // 9
-                                            0x04 | 0x08 | 0x10 | 0x20,               // A
-                                            0x01 | 0x04 | 0x10,                      // B ('+')
-                                            0x04 | 0x10,                             // C
-                                            0x04 | 0x10,                             // D
-                                            0x04 | 0x10,                             // E
-                                            0x01 | 0x04 | 0x10);                     // F ('/')
-    // Value = character + offset[high nibble]: '+' +19, digits +4, A-Z -65, a-z -71; '/' gets +16 below.
-    const __m128i offset = _mm_setr_epi8(0, 0, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
-    const __m128i nibble = _mm_set1_epi8(0x0F);
-    const __m128i pack_order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
-    __m128i invalid = _mm_setzero_si128();
-    for (std::size_t b = 0; b < blocks; ++b, p += 16, out += 12) {
-        const __m128i chars = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        // Bytes >= 0x80 fall in classes 8..15, none of them valid.
-        const __m128i high = _mm_and_si128(_mm_srli_epi32(chars, 4), nibble);
-        const __m128i low = _mm_and_si128(chars, nibble);
-        const __m128i valid = _mm_and_si128(_mm_shuffle_epi8(low_valid, low), _mm_shuffle_epi8(high_class, high));
-        invalid = _mm_or_si128(invalid, _mm_cmpeq_epi8(valid, _mm_setzero_si128()));
-        const __m128i slash = _mm_cmpeq_epi8(chars, _mm_set1_epi8('/'));
-        const __m128i shift = _mm_add_epi8(_mm_shuffle_epi8(offset, high), _mm_and_si128(slash, _mm_set1_epi8(-3)));
-        const __m128i values = _mm_add_epi8(chars, shift);
-        const __m128i pairs = _mm_maddubs_epi16(values, _mm_set1_epi32(0x01400140));  // v0<<6|v1, v2<<6|v3
-        const __m128i words = _mm_madd_epi16(pairs, _mm_set1_epi32(0x00011000));      // 24 bits per lane
-        const __m128i bytes = _mm_shuffle_epi8(words, pack_order);
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out), bytes);
-        const int tail = _mm_cvtsi128_si32(_mm_srli_si128(bytes, 8));
-        std::memcpy(out + 8, &tail, 4);
-    }
-    return _mm_movemask_epi8(invalid) == 0;
-}
-#endif
 
 /// base64_decode_public with the SSSE3 path on or off (tests compare both).
 [[nodiscard]] inline std::error_code base64_decode_public_with(std::string_view text, std::uint8_t* out,

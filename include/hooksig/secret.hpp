@@ -12,10 +12,9 @@
 #include <string_view>
 #include <system_error>
 
-#include <botan/secmem.h>
-#include <botan/system_rng.h>
-
 #include "ct.hpp"
+#include "detail/platform/botan.hpp"
+#include "detail/ctgrind.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
 #include "algorithms/hmac_sha256.hpp"
@@ -43,7 +42,7 @@ public:
 
 private:
     friend class secret;
-    Botan::secure_vector<char> text_;
+    secure_vector<char> text_;
 };
 
 /// A webhook signing secret: the MAC key bytes, in zeroizing memory.
@@ -64,14 +63,14 @@ public:
     secret() = default;
 
     /// Makes a new `whsec_` secret of `bytes` random bytes from the operating
-    /// system's CSPRNG (Botan::system_rng).
+    /// system's CSPRNG (through the crypto platform: Botan's system_rng).
     /// @return errc::invalid_secret_length unless 24 <= bytes <= 64; errc::rng_failure.
     [[nodiscard]] static std::error_code generate(secret& out, std::size_t bytes = secret_default_bytes) noexcept {
         if (bytes < secret_min_bytes || bytes > secret_max_bytes) return errc::invalid_secret_length;
         try {
             secret made;
             made.key_.resize(bytes);
-            Botan::system_rng().randomize(made.key_.data(), made.key_.size());
+            detail::platform::random_bytes(made.key_.data(), made.key_.size());
             made.kind_ = kind::whsec;
             made.remember_last4();
             out = std::move(made);
@@ -206,7 +205,7 @@ public:
     /// so it is declassified for the constant-time test.
     friend bool operator==(const secret& a, const secret& b) noexcept {
         return a.kind_ == b.kind_ && a.key_.size() == b.key_.size() &&
-               ct::declassify(ct::equal(a.key_.data(), b.key_.data(), a.key_.size()));
+               detail::ctgrind::declassify(ct::equal(a.key_.data(), b.key_.data(), a.key_.size()));
     }
     /// Negation of operator==.
     friend bool operator!=(const secret& a, const secret& b) noexcept { return !(a == b); }
@@ -226,7 +225,7 @@ private:
         }
     }
 
-    Botan::secure_vector<std::uint8_t> key_;
+    secure_vector<std::uint8_t> key_;
     kind kind_ = kind::whsec;
     char last4_[4] = {};
     std::size_t last4_size_ = 0;

@@ -11,10 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include <botan/system_rng.h>
-
 #include "clock.hpp"
 #include "ct.hpp"
+#include "detail/platform/botan.hpp"
 #include "encoding.hpp"
 #include "error.hpp"
 #include "headers.hpp"
@@ -38,7 +37,7 @@ struct sign_options {
 [[nodiscard]] inline std::error_code generate_message_id(std::string& out) noexcept {
     try {
         std::uint8_t random[16];
-        Botan::system_rng().randomize(random, sizeof random);
+        detail::platform::random_bytes(random, sizeof random);
         out = "msg_" + hex_encode(random, sizeof random);
         return {};
     } catch (...) {
@@ -82,7 +81,10 @@ std::error_code sign_delivery(const Scheme& scheme, std::string_view body, const
     for (std::size_t k = 0; k < key_count && count < limit; ++k) {
         const hmac_key* key = key_at(k, signed_at);
         if (key == nullptr) continue;
-        scheme.signed_content(d, body, [&](const auto&... parts) { key->mac(d.signatures.mac[count], parts...); });
+        scheme.signed_content(d, body, [&](const auto&... parts) {
+            algorithms::hmac_sha256::sign(*key, d.signatures.mac[count], parts...);
+        });
+        d.signatures.algorithm[count] = algorithms::hmac_sha256::id;
         ++count;
     }
     if (count == 0) return errc::no_active_key;

@@ -13,7 +13,8 @@
 
 #include "clock.hpp"
 #include "error.hpp"
-#include "headers.hpp"
+#include "detail/config.hpp"
+#include "detail/text_scan.hpp"
 
 namespace hooksig {
 

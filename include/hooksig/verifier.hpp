@@ -15,6 +15,7 @@
 
 #include "clock.hpp"
 #include "ct.hpp"
+#include "detail/ctgrind.hpp"
 #include "error.hpp"
 #include "algorithms/hmac_sha256.hpp"
 #include "schemes/scheme.hpp"
@@ -46,60 +47,27 @@ struct verify_result {
 
 namespace detail {
 
-/// Computes `key`'s MAC of `parts` into `out`. True when computed: a key
-/// whose mac() returns bool (the keyring's table reader) may decline.
-template <class Key, class... Parts>
-bool compute_mac(const Key& key, std::uint8_t out[mac_size], const Parts&... parts) noexcept {
-    if constexpr (std::is_same_v<decltype(key.mac(out, parts...)), bool>) {
-        return key.mac(out, parts...);
-    } else {
-        key.mac(out, parts...);
-        return true;
-    }
-}
+/// Smallest body for which two HMAC keys are checked in one pass (kept for
+/// callers of 0.1; the algorithm owns it now).
+inline constexpr std::size_t mac_pair_min_body_size = algorithms::hmac_sha256::pair_min_body_size;
 
-/// Smallest body for which verification computes two keys' MACs in one pass
-/// when a delivery may need both. The pass costs about 55 ns more than one
-/// MAC (the second chain's outer block, and two chains do not overlap
-/// perfectly) and saves a whole MAC when the second key is the one that
-/// matches, or when nothing matches (a forgery costs the receiver every
-/// key's MAC). From 2 KiB on the extra is under 4% of one MAC (16 KiB: 1%)
-/// while the saving is nearly half the work; below it, a delivery the newest
-/// key verifies (a sender signing with both keys) would pay 7% (1 KiB) to
-/// 25% (64 B) more. Measured with hooksig_bench, BM_verify_rotation*.
-inline constexpr std::size_t mac_pair_min_body_size = 2048;
-
-/// Whether a key type computes two keys' MACs in one pass (mac_pair).
-template <class Key, class = void>
-struct has_mac_pair : std::false_type {};
-template <class Key>
-struct has_mac_pair<Key, std::void_t<decltype(std::declval<const Key&>().mac_pair(
-                             std::declval<const Key&>(), static_cast<std::uint8_t*>(nullptr),
-                             static_cast<std::uint8_t*>(nullptr), std::string_view()))>> : std::true_type {};
-
-/// Computes `first`'s MAC of `parts` into out0 and `second`'s into out1 in one
-/// pass. True when computed: a key whose mac_pair() returns bool may decline.
-template <class Key, class... Parts>
-bool compute_mac_pair(const Key& first, const Key& second, std::uint8_t out0[mac_size], std::uint8_t out1[mac_size],
-                      const Parts&... parts) noexcept {
-    if constexpr (std::is_same_v<decltype(first.mac_pair(second, out0, out1, parts...)), bool>) {
-        return first.mac_pair(second, out0, out1, parts...);
-    } else {
-        first.mac_pair(second, out0, out1, parts...);
-        return true;
-    }
-}
+/// Whether an algorithm checks two keys in one pass (check_pair).
+template <class Algorithm, class = void>
+struct has_check_pair : std::false_type {};
+template <class Algorithm>
+struct has_check_pair<Algorithm, std::void_t<decltype(Algorithm::pair_min_body_size)>> : std::true_type {};
 
 /// The verification algorithm every verifier and keyring shares; writes the
-/// outcome to `result` (the caller's own object: see `succeed` below).
+/// outcome to `result` (the caller's own object).
 /// `key_at(i, timestamp)` returns a pointer to the i-th key (primary first),
-/// or nullptr when that key is not active for this delivery. A key has
-/// hmac_key's mac() and may have its mac_pair(); either may return false to
-/// decline (the keyring's table reader, when the ring changed while read).
+/// or nullptr when that key is not active for this delivery. A key type names
+/// its algorithm (`using algorithm`), whose check() compares it with the
+/// delivery's entries and may report key_check::declined (the keyring's
+/// table reader, when the ring changed while read).
 /// key_at is called only for deliveries whose headers parsed and whose
 /// timestamp is fresh, in non-decreasing i (the same i again after it
 /// returned nullptr for the pair lookahead), with the same timestamp every time.
-/// Success is set in one place, after a constant-time comparison. Never
+/// Success is set in one place, after the algorithm's comparison. Never
 /// throws, never allocates.
 template <class Scheme, class Headers, class KeyAt>
 void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_view body, unix_seconds now,
@@ -123,68 +91,37 @@ void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_v
         }
     }
     if (d.signatures.candidates() == 0) return; // result.error is still no_matching_signature
-    // Compares a computed MAC with the candidates, then wipes it. Entries are
-    // decoded as they are first compared (later keys reuse them), and the
-    // search stops at the first match, as Svix's and the Standard Webhooks
-    // libraries do. Each comparison is constant time; the early exit tells a
-    // timing observer at most which entry of a valid delivery matched, which
-    // its sender knows. A delivery that matches nothing is compared with every
-    // entry.
-    const auto matches = [&d](std::uint8_t computed[mac_size]) noexcept {
-        ct::poison(computed, mac_size);
-        bool matched = false;
-        for (std::size_t s = 0; d.signatures.decode_through(s); ++s) {
-            if (ct::declassify(ct::equal_mac(computed, d.signatures.mac[s]))) {
-                matched = true;
-                break;
-            }
-        }
-        ct::wipe(computed, mac_size);
-        return matched;
-    };
-    // Fills in success. `result` is the caller's own object, never a copy:
-    // copying it right after these stores stalled the copy's loads (~12 ns).
-    const auto succeed = [&result](std::size_t k) noexcept {
-        result.error = std::error_code();
-        result.key_index = k;
-    };
+    // Each key's algorithm checks it against the entries of that algorithm
+    // (algorithms/algorithm.hpp); the loop only orders the keys and records
+    // the first match. Fills in success in the caller's own object, never a
+    // copy: copying it right after these stores stalled on store forwarding.
+    const auto content = [&](auto&& f) { scheme.signed_content(d, body, f); };
     bool any_active = false;
-    std::uint8_t expected[2][mac_size];
     for (std::size_t k = 0; k < key_count; ++k) {
-        const auto* key = key_at(k, delivered_at); // an hmac_key or a keyring table key
+        const auto* key = key_at(k, delivered_at);
         if (key == nullptr) continue;
         any_active = true;
-        if constexpr (has_mac_pair<std::remove_cv_t<std::remove_pointer_t<decltype(key)>>>::value) {
-            // Two active keys in a row (a rotation's grace period) and a body
-            // large enough: both MACs in one pass. The newer key is compared
-            // first, so it wins when both match.
-            const auto* next = k + 1 < key_count && body.size() >= mac_pair_min_body_size
-                                   ? key_at(k + 1, delivered_at)
-                                   : nullptr;
+        using algorithm = typename std::remove_cv_t<std::remove_pointer_t<decltype(key)>>::algorithm;
+        key_check found = key_check::no_match;
+        std::size_t first = k;
+        if constexpr (has_check_pair<algorithm>::value) {
+            // Two usable keys in a row (a rotation's grace period) and a body
+            // large enough: both in one pass; the newer key wins a tie.
+            const auto* next =
+                k + 1 < key_count && body.size() >= algorithm::pair_min_body_size ? key_at(k + 1, delivered_at) : nullptr;
             if (next != nullptr) {
-                bool computed = false;
-                scheme.signed_content(d, body, [&](const auto&... parts) {
-                    computed = compute_mac_pair(*key, *next, expected[0], expected[1], parts...);
-                });
+                found = algorithm::check_pair(*key, *next, d.signatures, content);
                 ++k; // `next` is done with too
-                if (!computed) continue; // the keys declined (the ring changed while read); the caller starts over
-                if (matches(expected[0])) {
-                    ct::wipe(expected[1], mac_size);
-                    succeed(k - 1);
-                    return;
-                }
-                if (matches(expected[1])) {
-                    succeed(k);
-                    return;
-                }
-                continue;
+            } else {
+                found = algorithm::check(*key, d.signatures, content);
             }
+        } else {
+            found = algorithm::check(*key, d.signatures, content);
         }
-        bool computed = false;
-        scheme.signed_content(d, body, [&](const auto&... parts) { computed = compute_mac(*key, expected[0], parts...); });
-        if (!computed) continue; // the key declined (the ring changed while read); its caller starts over
-        if (matches(expected[0])) {
-            succeed(k);
+        // declined: the key's source changed while read; its caller starts over.
+        if (found == key_check::first || found == key_check::second) {
+            result.error = std::error_code();
+            result.key_index = found == key_check::first ? first : first + 1;
             return;
         }
     }
@@ -216,7 +153,6 @@ public:
             if (s.empty()) throw error(errc::no_keys);
             keys_.emplace_back(s.key_data(), s.key_size());
         }
-        (void)detail::thread_scratch_state(); // the constructing thread never allocates in verify()
     }
 
     /// Verifies `body` (the raw request bytes) against `headers` at the clock's now.

@@ -2,7 +2,7 @@
 //
 // Constant-time check ("ctgrind"): built with HOOKSIG_CTGRIND and run under
 // valgrind memcheck. Secret bytes (key text, key bytes, prepared HMAC states,
-// computed MACs) are marked undefined with ct::poison; memcheck then reports
+// computed MACs) are marked undefined with detail::ctgrind::poison; memcheck then reports
 // every branch ("Conditional jump or move depends on uninitialised value") and
 // every memory index ("Use of uninitialised value") that depends on them.
 // verify_delivery poisons the MAC it computes and declassifies only the final
@@ -61,7 +61,7 @@ void section(const char* name, F&& body) {
     std::printf("%-44s %s\n", name, after == before ? "constant time" : "LEAKS (see valgrind errors above)");
 }
 
-void poison(std::string& text) { hooksig::ct::poison(text.data(), text.size()); }
+void poison(std::string& text) { hooksig::detail::ctgrind::poison(text.data(), text.size()); }
 
 /// True when every bit of `data` is undefined for memcheck: the taint of a
 /// poisoned key reached it, so the checks downstream of it mean something.
@@ -73,7 +73,7 @@ bool is_poisoned(const void* data, std::size_t size) {
     return true;
 }
 template <class T>
-T reveal(T value) { return hooksig::ct::declassify(value); }
+T reveal(T value) { return hooksig::detail::ctgrind::declassify(value); }
 
 // The Standard Webhooks docs vector.
 const std::string docs_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -85,10 +85,10 @@ constexpr hooksig::unix_seconds docs_now = 1614265330;
 
 /// A `whsec_` secret whose base64 characters are poisoned before parsing.
 hooksig::secret poisoned_whsec(std::string text) {
-    hooksig::ct::poison(text.data() + 6, text.size() - 6);
+    hooksig::detail::ctgrind::poison(text.data() + 6, text.size() - 6);
     hooksig::secret s;
     expect(!reveal(static_cast<bool>(hooksig::secret::parse(text, s))), "parse a poisoned whsec_ secret");
-    hooksig::ct::poison(s.key_data(), s.key_size());
+    hooksig::detail::ctgrind::poison(s.key_data(), s.key_size());
     return s;
 }
 
@@ -112,7 +112,7 @@ void check_secrets() {
     section("secret::expose (base64 encode of the key)", [] {
         const hooksig::secret s = poisoned_whsec(docs_secret);
         const hooksig::exposed_secret shown = s.expose();
-        hooksig::ct::unpoison(shown.view().data(), shown.view().size());
+        hooksig::detail::ctgrind::unpoison(shown.view().data(), shown.view().size());
         expect(shown.view() == docs_secret, "expose round trip");
     });
 }
@@ -121,7 +121,7 @@ void check_hmac() {
     for (const std::size_t size : {std::size_t{32}, std::size_t{100}}) { // 100: hashed first (RFC 2104)
         section(size == 32 ? "hmac_key + mac, 32-byte key" : "hmac_key + mac, 100-byte key (hashed)", [size] {
             std::vector<std::uint8_t> key(size, 0x0b);
-            hooksig::ct::poison(key.data(), key.size());
+            hooksig::detail::ctgrind::poison(key.data(), key.size());
             const hooksig::hmac_key prepared(key.data(), key.size());
             std::uint8_t tag[hooksig::mac_size];
             prepared.mac(tag, std::string_view("id"), std::string_view("."), std::string_view(docs_body));
@@ -141,7 +141,7 @@ void check_encoding() {
     section("base64_encode / base64_decode", [] {
         std::uint8_t bytes[32];
         for (std::size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<std::uint8_t>(i * 37);
-        hooksig::ct::poison(bytes, sizeof bytes);
+        hooksig::detail::ctgrind::poison(bytes, sizeof bytes);
         const std::string text = hooksig::base64_encode(bytes, sizeof bytes);
         std::uint8_t back[32];
         std::size_t size = 0;
@@ -151,7 +151,7 @@ void check_encoding() {
     section("hex_encode / hex_decode", [] {
         std::uint8_t bytes[32];
         for (std::size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<std::uint8_t>(i * 53);
-        hooksig::ct::poison(bytes, sizeof bytes);
+        hooksig::detail::ctgrind::poison(bytes, sizeof bytes);
         std::string text = hooksig::hex_encode(bytes, sizeof bytes);
         text[0] = 'F'; // upper case decodes too
         poison(text);
@@ -188,7 +188,7 @@ void check_verify() {
         std::vector<hooksig::header> out;
         expect(!s.sign(docs_body, options, out), "sign");
         // The signature header is sent: it is public from here on.
-        for (auto& h : out) hooksig::ct::unpoison(h.value.data(), h.value.size());
+        for (auto& h : out) hooksig::detail::ctgrind::unpoison(h.value.data(), h.value.size());
         expect(out.size() == 3 && out[2].value == docs_headers[2].second, "signer reproduces the docs vector");
     });
 }
@@ -209,7 +209,7 @@ void check_scheme(const char* name, const Scheme& scheme = Scheme()) {
         options.timestamp = docs_now;
         std::vector<hooksig::header> sent;
         expect(!signer.sign(docs_body, options, sent), "sign");
-        for (auto& h : sent) hooksig::ct::unpoison(h.value.data(), h.value.size());
+        for (auto& h : sent) hooksig::detail::ctgrind::unpoison(h.value.data(), h.value.size());
         const hooksig::verify_result r = verifier.verify(sent, docs_body, docs_now);
         expect(static_cast<bool>(r) && r.key_index == 1, "signed delivery verifies under the second key");
         expect(!verifier.verify(sent, docs_body + "x", docs_now), "tampered body is rejected");
@@ -241,7 +241,7 @@ int control() {
     std::memset(expected, 0x5a, sizeof expected);
     std::memset(received, 0x5a, sizeof received);
     received[7] ^= 1;
-    hooksig::ct::poison(expected, sizeof expected);
+    hooksig::detail::ctgrind::poison(expected, sizeof expected);
     volatile bool match = true;
     for (std::size_t i = 0; i < hooksig::mac_size; ++i)
         if (expected[i] != received[i]) {

@@ -48,40 +48,51 @@ std::array<std::size_t, Cuts + 2> random_cuts(std::mt19937_64& rng, std::size_t 
 }
 
 /// Runs the enclosing test on one SHA-256 backend and restores the automatic
-/// choice afterwards. Where the CPU lacks SHA-NI both runs use Botan's.
+/// choice afterwards; `active` is false where this machine cannot run it.
 class backend_scope {
 public:
-    explicit backend_scope(hooksig::detail::sha256_backend backend) {
-        hooksig::detail::set_sha256_backend(backend);
+    explicit backend_scope(hooksig::detail::sha256_backend backend)
+        : active(hooksig::detail::set_sha256_backend(backend)) {
+        if (!active) WARN("SHA-256 backend " << hooksig::detail::sha256_backend_name(backend) << " cannot run here");
     }
-    ~backend_scope() { hooksig::detail::sha256_backend_choice.store(hooksig::detail::sha256_backend::undecided); }
+    ~backend_scope() { hooksig::detail::set_sha256_backend(hooksig::detail::sha256_backend::undecided); }
     backend_scope(const backend_scope&) = delete;
     backend_scope& operator=(const backend_scope&) = delete;
+    const bool active; ///< the backend runs for this scope
 };
 
-const char* backend_name(hooksig::detail::sha256_backend backend) {
-    return backend == hooksig::detail::sha256_backend::sha_ni ? "sha-ni" : "botan";
-}
+const char* backend_name(hooksig::detail::sha256_backend backend) { return hooksig::detail::sha256_backend_name(backend); }
 
 } // namespace
 
-TEST_CASE("The SHA-256 backend is SHA-NI exactly where the CPU has it", "[hmac][fastpath]") {
+TEST_CASE("The SHA-256 backend is the CPU's SHA instructions exactly where it has them", "[hmac][fastpath]") {
     using hooksig::detail::sha256_backend;
-    hooksig::detail::sha256_backend_choice.store(sha256_backend::undecided);
-    const bool cpu = HOOKSIG_HAS_SHA_NI && hooksig::detail::cpu_has_sha_ni();
-    CHECK(hooksig::detail::current_sha256_backend() == (cpu ? sha256_backend::sha_ni : sha256_backend::botan));
+    REQUIRE(hooksig::detail::set_sha256_backend(sha256_backend::undecided));
+    const bool x86 = HOOKSIG_HAS_SHA_NI && hooksig::detail::cpu_has_sha_ni();
+    const bool arm = HOOKSIG_HAS_ARM_SHA2 && hooksig::detail::cpu_has_arm_sha2();
+    const sha256_backend expected = x86 ? sha256_backend::x86_sha_ni : arm ? sha256_backend::arm_sha2 : sha256_backend::portable;
+    CHECK(hooksig::detail::current_sha256_backend() == expected);
     WARN("SHA-256 backend on this machine: " << backend_name(hooksig::detail::current_sha256_backend()));
     {
-        const backend_scope forced(sha256_backend::botan);
-        CHECK(hooksig::detail::current_sha256_backend() == sha256_backend::botan);
+        const backend_scope forced(sha256_backend::portable);
+        CHECK(forced.active);
+        CHECK(hooksig::detail::current_sha256_backend() == sha256_backend::portable);
     }
-    CHECK(hooksig::detail::current_sha256_backend() == (cpu ? sha256_backend::sha_ni : sha256_backend::botan));
+    CHECK(hooksig::detail::current_sha256_backend() == expected);
+    // A backend the CPU lacks is refused and changes nothing.
+    for (const sha256_backend b : hooksig::detail::sha256_backends) {
+        if (hooksig::detail::sha256_backend_available(b)) continue;
+        CHECK_FALSE(hooksig::detail::set_sha256_backend(b));
+        CHECK(hooksig::detail::current_sha256_backend() == expected);
+    }
 }
 
 TEST_CASE("The HMAC fast path equals Botan's HMAC(SHA-256) for every key length 0..200 and message length 0..300",
           "[hmac][fastpath]") {
-    const auto backend = GENERATE(hooksig::detail::sha256_backend::sha_ni, hooksig::detail::sha256_backend::botan);
+    const auto backend = GENERATE(hooksig::detail::sha256_backend::portable, hooksig::detail::sha256_backend::x86_sha_ni,
+                                  hooksig::detail::sha256_backend::arm_sha2);
     const backend_scope scope(backend);
+    if (!scope.active) return;
     INFO("backend " << backend_name(hooksig::detail::current_sha256_backend()));
     std::mt19937_64 rng(0x686f6f6b736967); // fixed: a failure names a reproducible case
     const auto botan = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
@@ -131,8 +142,10 @@ TEST_CASE("The HMAC fast path equals Botan's HMAC(SHA-256) for every key length 
 
 TEST_CASE("mac_pair computes both keys' MACs as mac does, for keys of every length 0..200 and messages 0..300",
           "[hmac][fastpath]") {
-    const auto backend = GENERATE(hooksig::detail::sha256_backend::sha_ni, hooksig::detail::sha256_backend::botan);
+    const auto backend = GENERATE(hooksig::detail::sha256_backend::portable, hooksig::detail::sha256_backend::x86_sha_ni,
+                                  hooksig::detail::sha256_backend::arm_sha2);
     const backend_scope scope(backend);
+    if (!scope.active) return;
     INFO("backend " << backend_name(hooksig::detail::current_sha256_backend()));
     std::mt19937_64 rng(0x70616972); // fixed: a failure names a reproducible case
     const auto botan = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
@@ -170,8 +183,10 @@ TEST_CASE("mac_pair computes both keys' MACs as mac does, for keys of every leng
 }
 
 TEST_CASE("hmac_sha256 fed one byte at a time equals Botan's HMAC(SHA-256)", "[hmac][fastpath]") {
-    const auto backend = GENERATE(hooksig::detail::sha256_backend::sha_ni, hooksig::detail::sha256_backend::botan);
+    const auto backend = GENERATE(hooksig::detail::sha256_backend::portable, hooksig::detail::sha256_backend::x86_sha_ni,
+                                  hooksig::detail::sha256_backend::arm_sha2);
     const backend_scope scope(backend);
+    if (!scope.active) return;
     std::mt19937_64 rng(0x62797465);
     const auto botan = Botan::MessageAuthenticationCode::create_or_throw("HMAC(SHA-256)");
     for (const std::size_t key_size : {0, 1, 32, 63, 64, 65, 200}) {

@@ -19,8 +19,9 @@ constexpr unix_seconds T0 = 1'700'000'000;
 
 /// Selects a SHA-256 backend for one test and restores the automatic choice.
 struct backend_scope {
-    explicit backend_scope(detail::sha256_backend backend) { detail::set_sha256_backend(backend); }
-    ~backend_scope() { detail::sha256_backend_choice.store(detail::sha256_backend::undecided); }
+    explicit backend_scope(detail::sha256_backend backend) : active(detail::set_sha256_backend(backend)) {}
+    ~backend_scope() { detail::set_sha256_backend(detail::sha256_backend::undecided); }
+    const bool active; ///< false where this machine cannot run the backend
     backend_scope(const backend_scope&) = delete;
     backend_scope& operator=(const backend_scope&) = delete;
 };
@@ -35,8 +36,9 @@ std::vector<header> signed_by(const std::vector<secret>& keys, const std::string
 } // namespace
 
 TEST_CASE("verifiers with several keys find the same key with and without the paired pass", "[verify][pairs]") {
-    const auto backend = GENERATE(detail::sha256_backend::sha_ni, detail::sha256_backend::botan);
+    const auto backend = GENERATE(detail::sha256_backend::portable, detail::sha256_backend::x86_sha_ni, detail::sha256_backend::arm_sha2);
     const backend_scope scope(backend);
+    if (!scope.active) return;
     const std::vector<secret> keys = {secret::generate(), secret::generate(), secret::generate()};
     const verifier<standard_webhooks> check(keys);
     // Sizes on both sides of the threshold, and one that is not a whole number of blocks.
@@ -60,8 +62,9 @@ TEST_CASE("verifiers with several keys find the same key with and without the pa
 }
 
 TEST_CASE("a keyring pairs its usable keys and reports the one that matched", "[keyring][pairs]") {
-    const auto backend = GENERATE(detail::sha256_backend::sha_ni, detail::sha256_backend::botan);
+    const auto backend = GENERATE(detail::sha256_backend::portable, detail::sha256_backend::x86_sha_ni, detail::sha256_backend::arm_sha2);
     const backend_scope scope(backend);
+    if (!scope.active) return;
     keyring<fixed_clock> ring(fixed_clock{T0 - 600});
     const secret oldest = secret::generate(), older = secret::generate(), newest = secret::generate();
     REQUIRE_FALSE(ring.rotate(oldest, std::chrono::seconds(0)));

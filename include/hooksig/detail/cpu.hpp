@@ -1,16 +1,15 @@
 // hooksig — webhook signing and verification. MIT License.
 #pragma once
 
-/// x86-64 CPU feature detection for the few paths that use instructions
-/// beyond the x86-64 baseline (SHA-NI for SHA-256, SSSE3 for decoding
-/// received base64). Internal. Queried once with CPUID; valgrind's emulated
-/// CPU reports what valgrind can run, so under valgrind the portable paths run
-/// wherever it lacks an extension.
+/// x86-64 CPU feature detection for the paths that use instructions beyond
+/// the x86-64 baseline (SHA-NI for SHA-256, SSSE3 for decoding received
+/// base64). Internal. Valgrind's emulated CPU reports what valgrind can run,
+/// so under valgrind the portable paths run. (ARMv8's SHA-2 check is in
+/// sha256/arm_sha2.hpp.)
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(HOOKSIG_NO_X86_EXTENSIONS)
 #define HOOKSIG_X86_EXTENSIONS 1
 #include <cpuid.h>
-#include <immintrin.h>
 #else
 #define HOOKSIG_X86_EXTENSIONS 0
 #endif

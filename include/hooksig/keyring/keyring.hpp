@@ -33,7 +33,6 @@
 ///   after its MAC. Verifiers make no atomic read-modify-write, so
 ///   they do not contend with each other on a shared cache line, and a
 ///   retired key's states leave the table the moment the writer publishes.
-///   (The shared_ptr copy this replaced cost 13.4 ns per verification.)
 
 #include <algorithm>
 #include <atomic>
@@ -52,7 +51,6 @@
 #include <utility>
 #include <vector>
 
-#include <botan/mem_ops.h>
 
 #include "../clock.hpp"
 #include "../ct.hpp"
@@ -190,7 +188,7 @@ struct keyring_verify_slot {
 /// what it needs between two reads of an even, unchanged `sequence`. Every
 /// shared word is atomic (relaxed loads and stores ordered by the fences of
 /// the seqlock pattern), so there is no data race for TSan to report.
-/// Lives in memory from Botan::allocate_memory (the locked pool when
+/// Lives in the platform's secure memory (Botan's locked pool when
 /// available), zeroized when the ring is destroyed.
 struct keyring_verify_table {
     std::atomic<std::uint64_t> sequence{0}; ///< odd while a writer publishes
@@ -198,19 +196,19 @@ struct keyring_verify_table {
     keyring_verify_slot slots[keyring_max_keys];
 };
 
-/// Frees a keyring_verify_table through Botan, which zeroizes it first.
+/// Frees a keyring_verify_table through the platform, which zeroizes it first.
 struct keyring_verify_table_deleter {
     void operator()(keyring_verify_table* table) const noexcept {
         table->~keyring_verify_table();
-        Botan::deallocate_memory(table, 1, sizeof(keyring_verify_table));
+        platform::deallocate_secure(table, 1, sizeof(keyring_verify_table));
     }
 };
 
-/// A zeroed verify table in Botan's secure memory. Throws std::bad_alloc.
+/// A zeroed verify table in the platform's secure memory. Throws std::bad_alloc.
 inline std::unique_ptr<keyring_verify_table, keyring_verify_table_deleter> make_keyring_verify_table() {
-    void* memory = Botan::allocate_memory(1, sizeof(keyring_verify_table));
+    void* memory = platform::allocate_secure(1, sizeof(keyring_verify_table));
     if (reinterpret_cast<std::uintptr_t>(memory) % alignof(keyring_verify_table) != 0) {
-        Botan::deallocate_memory(memory, 1, sizeof(keyring_verify_table));
+        platform::deallocate_secure(memory, 1, sizeof(keyring_verify_table));
         throw std::bad_alloc();
     }
     return std::unique_ptr<keyring_verify_table, keyring_verify_table_deleter>(new (memory) keyring_verify_table());
@@ -276,6 +274,9 @@ public:
     /// A key of the table, as verify_delivery uses it.
     class key {
     public:
+        /// Table keys are HMAC-SHA256 keys.
+        using algorithm = algorithms::hmac_sha256;
+
         /// HMAC-SHA256 of `parts` under this key, into `out`; false (nothing
         /// computed) when the ring changed since the reader started.
         template <class... Parts>
@@ -298,7 +299,7 @@ public:
     private:
         friend class keyring_table_reader;
         // Set by key_at before a key is handed out; left uninitialized so a
-        // reader costs nothing to create (zeroing keys_ measured ~7 ns).
+        // reader costs nothing to create (bench/README.md).
         const keyring_table_reader* reader_;
         const keyring_verify_slot* slot_;
     };
@@ -373,49 +374,12 @@ private:
     template <std::size_t N, class... Parts>
     HOOKSIG_ALWAYS_INLINE bool macs(const keyring_verify_slot* const (&slots)[N], std::uint8_t* const (&out)[N],
                                     const Parts&... parts) const noexcept {
-#if HOOKSIG_HAS_SHA_NI
-        if (current_sha256_backend() == sha256_backend::sha_ni) {
-            sha256_hmac_state_vectors keys[N];
-            for (std::size_t c = 0; c < N; ++c) {
-                const auto pair = [&](std::size_t w) {
-                    return _mm_set_epi64x(static_cast<long long>(slots[c]->states[w + 1].load(std::memory_order_relaxed)),
-                                          static_cast<long long>(slots[c]->states[w].load(std::memory_order_relaxed)));
-                };
-                keys[c] = {pair(0), pair(2), pair(4), pair(6)};
-            }
-            if (!unchanged()) {
-                stale_ = true;
-                return false;
-            }
-            const std::string_view views[] = {std::string_view(parts)...};
-            hmac_sha256_sha_ni<N>(keys, views, sizeof...(Parts), out);
-            // The kernel read them from this frame: overwrite them with vector
-            // stores the compiler must keep (ct::wipe's memset became a
-            // `rep stos` here, 15 ns at 64 B, which the stores do not cost).
-            for (sha256_hmac_state_vectors& k : keys) {
-                const __m128i zero = _mm_setzero_si128();
-                k = {zero, zero, zero, zero};
-            }
-            ct::keep_stores(keys);
-            return true;
-        }
-#endif
-        hmac_states copies[N];
-        for (std::size_t c = 0; c < N; ++c) {
-            for (std::size_t w = 0; w < 4; ++w) {
-                const std::uint64_t inner = slots[c]->states[w].load(std::memory_order_relaxed);
-                const std::uint64_t outer = slots[c]->states[4 + w].load(std::memory_order_relaxed);
-                std::memcpy(copies[c].inner + 2 * w, &inner, sizeof inner);
-                std::memcpy(copies[c].outer + 2 * w, &outer, sizeof outer);
-            }
-        }
-        const bool whole = unchanged();
-        if (whole) {
-            for (std::size_t c = 0; c < N; ++c) copies[c].mac(out[c], parts...);
-        } else {
-            stale_ = true;
-        }
-        ct::wipe(copies, sizeof copies);
+        const auto word = [&slots](std::size_t c, std::size_t w) {
+            return slots[c]->states[w].load(std::memory_order_relaxed);
+        };
+        const auto ready = [this] { return unchanged(); };
+        const bool whole = sha256_hmac_loaded<N>(word, ready, out, parts...);
+        if (!whole) stale_ = true;
         return whole;
     }
 
@@ -622,7 +586,6 @@ public:
     /// Verifies against `ring` with `options` for `scheme`.
     explicit keyring_verifier(const keyring<Clock>& ring, verify_options options = {}, Scheme scheme = {})
         : ring_(ring), scheme_(std::move(scheme)), options_(options) {
-        (void)detail::thread_scratch_state(); // the constructing thread never allocates in verify()
     }
 
     /// Verifies `body` (the raw request bytes) against `headers` at the ring's now.

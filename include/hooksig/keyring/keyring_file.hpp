@@ -38,8 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <botan/secmem.h>
-
+#include "../detail/platform/botan.hpp"
 #include "../error.hpp"
 #include "keyring.hpp"
 #include "../secret.hpp"
@@ -157,9 +156,9 @@ enum class keyring_write {
 ///         or a text secret holds bytes the format cannot store (outside
 ///         0x20..0x7E); std::errc::not_enough_memory.
 [[nodiscard]] inline std::error_code format_keyring_text(const std::vector<key_entry>& entries,
-                                                         Botan::secure_vector<char>& out) noexcept {
+                                                         secure_vector<char>& out) noexcept {
     try {
-        Botan::secure_vector<char> text;
+        secure_vector<char> text;
         const auto append = [&text](std::string_view s) { text.insert(text.end(), s.begin(), s.end()); };
         append(keyring_file_header);
         append("\n# key_id kind not_before not_after secret  (newest first; Unix seconds; active while\n"
@@ -222,7 +221,7 @@ inline keyring_file_result keyring_io_error(int os_errno) noexcept {
             r.error = errc::keyring_file_permissions;
             return r;
         }
-        Botan::secure_vector<char> text(keyring_file_max_size + 1);
+        secure_vector<char> text(keyring_file_max_size + 1);
         std::size_t size = 0;
         while (size < text.size()) {
             const ssize_t got = ::read(file.fd, text.data() + size, text.size() - size);
@@ -250,7 +249,7 @@ inline keyring_file_result keyring_io_error(int os_errno) noexcept {
                                                             keyring_write mode = keyring_write::replace) noexcept {
     keyring_file_result result;
     try {
-        Botan::secure_vector<char> text;
+        secure_vector<char> text;
         if (const std::error_code failed = format_keyring_text(entries, text)) {
             result.error = failed;
             return result;

@@ -46,6 +46,7 @@
 
 #include "../clock.hpp"
 #include "../headers.hpp"
+#include "../algorithms/algorithm.hpp"
 #include "../algorithms/hmac_sha256.hpp"
 
 namespace hooksig {
@@ -57,40 +58,53 @@ inline constexpr std::size_t max_signatures = 32;
 /// Longest message id accepted on either side.
 inline constexpr std::size_t message_id_max_size = 256;
 
-/// Candidate MACs from a received header, or computed MACs to send.
-/// Fixed arrays, so parsing never allocates.
+/// Candidate signatures from a received header, or computed signatures to
+/// send, each tagged with its algorithm. Fixed arrays, so parsing never
+/// allocates.
 ///
 /// Received entries are kept as text by add_encoded and decoded in order by
-/// decode_through(), which the verifier calls as it compares them after
-/// computing a MAC: parsing stays a scan of the header, an entry is decoded
-/// only for deliveries whose headers were all well-formed, and entries after
-/// the one that matches are never decoded. (Measured 19 ns faster at 64 B
-/// than decoding while parsing; the decoding itself does not overlap the
-/// SHA-NI rounds, a harness showed, so the gain is in the leaner parse.)
+/// decode_through(), which the verifier calls as it compares them: parsing
+/// stays a scan of the header, an entry is decoded only for deliveries whose
+/// headers were all well-formed, and entries after the one that matches are
+/// never decoded (bench/README.md has the measurement).
 struct signature_list {
     /// A decoder for received text (base64_decode_public, hex_decode, ...).
     using decoder = std::error_code (*)(std::string_view, std::uint8_t*, std::size_t, std::size_t&) noexcept;
 
-    std::uint8_t mac[max_signatures][mac_size]; ///< decoded MACs, `size` of them valid
-    std::size_t size = 0;                       ///< number of decoded MACs held
+    std::uint8_t mac[max_signatures][max_signature_size]; ///< decoded signatures, `size` of them valid
+    algorithm_id algorithm[max_signatures];               ///< the algorithm of each decoded signature
+    std::size_t size = 0;                                 ///< number of decoded signatures held
 
-    /// Keeps one received entry for decoding with `decode`: a decoder (a
-    /// noexcept function such as &base64_decode_public) is kept and called by
-    /// decode_through(); any other callable decodes at once. An entry that
-    /// fails to decode to exactly mac_size bytes is dropped when decoded: it
-    /// could never match. Returns false when the list is full (max_signatures
-    /// entries added since it was created or last fully decoded).
+    /// Keeps one received HMAC-SHA256 entry for decoding with `decode` (see
+    /// the overload below).
     template <class Decode>
     bool add_encoded(std::string_view text, Decode&& decode) noexcept {
+        return add_encoded(algorithm_id::hmac_sha256, mac_size, text, decode);
+    }
+
+    /// Keeps one received entry of `algo`, whose signatures are `expected_size`
+    /// bytes, for decoding with `decode`: a decoder (a noexcept function such
+    /// as &base64_decode_public) is kept and called by decode_through(); any
+    /// other callable decodes at once. An entry that does not decode to
+    /// exactly `expected_size` bytes is dropped when decoded: it could never
+    /// match. Returns false when the list is full (max_signatures entries
+    /// added since it was created or last fully decoded).
+    template <class Decode>
+    bool add_encoded(algorithm_id algo, std::size_t expected_size, std::string_view text, Decode&& decode) noexcept {
         if (size + pending_ == max_signatures) return false;
         if constexpr (std::is_convertible_v<Decode, decoder>) {
             pending_data_[pending_] = text.data();
             pending_size_[pending_] = text.size();
             pending_decoder_[pending_] = decode;
+            pending_algorithm_[pending_] = algo;
+            pending_expected_[pending_] = static_cast<std::uint8_t>(expected_size);
             ++pending_;
         } else {
             std::size_t decoded = 0;
-            if (!decode(text, mac[size], mac_size, decoded) && decoded == mac_size) ++size;
+            if (!decode(text, mac[size], max_signature_size, decoded) && decoded == expected_size) {
+                algorithm[size] = algo;
+                ++size;
+            }
         }
         return true;
     }
@@ -99,15 +113,18 @@ struct signature_list {
     std::size_t candidates() const noexcept { return size + (pending_ - next_pending_); }
 
     /// Decodes kept entries, in the order they were added, until `mac[index]`
-    /// holds a MAC or none are left; an entry that does not decode to exactly
-    /// mac_size bytes is dropped. Each entry is decoded at most once.
+    /// holds a signature or none are left; an entry that does not decode to
+    /// its algorithm's size is dropped. Each entry is decoded at most once.
     /// @return true when `mac[index]` is valid (index < size).
     bool decode_through(std::size_t index) noexcept {
         while (size <= index && next_pending_ < pending_) {
             std::size_t decoded = 0;
-            const std::string_view text(pending_data_[next_pending_], pending_size_[next_pending_]);
-            if (!pending_decoder_[next_pending_](text, mac[size], mac_size, decoded) && decoded == mac_size) ++size;
-            ++next_pending_;
+            const std::size_t at = next_pending_++;
+            const std::string_view text(pending_data_[at], pending_size_[at]);
+            if (!pending_decoder_[at](text, mac[size], max_signature_size, decoded) && decoded == pending_expected_[at]) {
+                algorithm[size] = pending_algorithm_[at];
+                ++size;
+            }
         }
         if (next_pending_ == pending_) pending_ = next_pending_ = 0;
         return index < size;
@@ -124,6 +141,8 @@ private:
     const char* pending_data_[max_signatures];
     std::size_t pending_size_[max_signatures];
     decoder pending_decoder_[max_signatures];
+    algorithm_id pending_algorithm_[max_signatures];
+    std::uint8_t pending_expected_[max_signatures];
 };
 
 /// A delivery's signed fields, as a scheme reads them from headers (receiving)

@@ -1,24 +1,23 @@
 // hooksig — webhook signing and verification. MIT License.
 #pragma once
 
+/// SHA-256 for hooksig: the one place that chooses a compression function.
+/// Three exist: portable C++ (portable.hpp), the x86 SHA extensions
+/// (x86_sha_ni.hpp) and the ARMv8 SHA-2 instructions (arm_sha2.hpp); the
+/// first compression asks the CPU once which to use. HMAC, the keyring and
+/// the two-key pass call what this header offers and never an intrinsic.
+/// Internal.
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
-#include <botan/compiler.h>
-#include <botan/secmem.h>
-// Botan 2 marks sha2_32.h "internal in the future" with a #pragma warning that
-// -Werror turns into an error in every user's build. hooksig needs its public
-// SHA_256::compress_digest, so it silences that one marker for this include only.
-#pragma push_macro("BOTAN_FUTURE_INTERNAL_HEADER")
-#undef BOTAN_FUTURE_INTERNAL_HEADER
-#define BOTAN_FUTURE_INTERNAL_HEADER(hdr)
-#include <botan/sha2_32.h>
-#pragma pop_macro("BOTAN_FUTURE_INTERNAL_HEADER")
-
 #include "../../ct.hpp"
+#include "../config.hpp"
+#include "arm_sha2.hpp"
+#include "portable.hpp"
 #include "x86_sha_ni.hpp"
 
 namespace hooksig::detail {
@@ -29,9 +28,83 @@ inline constexpr std::size_t sha256_digest_size = 32;
 inline constexpr std::uint32_t sha256_iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
-/// A SHA-256 chaining state in zeroizing memory (the type Botan's compression
-/// function takes). Allocates once at construction.
-using sha256_state = Botan::secure_vector<std::uint32_t>;
+/// Which compression function runs.
+enum class sha256_backend : std::uint8_t {
+    undecided = 0,  ///< not chosen yet: the first compression asks the CPU
+    portable = 1,   ///< portable C++ (portable.hpp)
+    x86_sha_ni = 2, ///< x86 SHA extensions (x86_sha_ni.hpp)
+    arm_sha2 = 3,   ///< ARMv8 SHA-2 instructions (arm_sha2.hpp)
+};
+
+/// Every backend, for tests and benchmarks that run each one the machine can.
+inline constexpr sha256_backend sha256_backends[] = {sha256_backend::portable, sha256_backend::x86_sha_ni,
+                                                     sha256_backend::arm_sha2};
+
+/// True when this build and this CPU can run `backend`.
+inline bool sha256_backend_available(sha256_backend backend) noexcept {
+    switch (backend) {
+    case sha256_backend::portable: return true;
+    case sha256_backend::x86_sha_ni: return HOOKSIG_HAS_SHA_NI && cpu_has_sha_ni();
+    case sha256_backend::arm_sha2: return HOOKSIG_HAS_ARM_SHA2 && cpu_has_arm_sha2();
+    case sha256_backend::undecided: break;
+    }
+    return false;
+}
+
+/// The backend's name ("portable", "x86-sha-ni", "arm-sha2"), for logs and tests.
+inline const char* sha256_backend_name(sha256_backend backend) noexcept {
+    switch (backend) {
+    case sha256_backend::portable: return "portable";
+    case sha256_backend::x86_sha_ni: return "x86-sha-ni";
+    case sha256_backend::arm_sha2: return "arm-sha2";
+    case sha256_backend::undecided: break;
+    }
+    return "undecided";
+}
+
+/// The process-wide choice, made once from the CPU's features.
+inline std::atomic<sha256_backend> sha256_backend_choice{sha256_backend::undecided};
+
+/// The backend in use: the CPU's SHA instructions when this build and the CPU
+/// have them, else portable C++.
+inline sha256_backend current_sha256_backend() noexcept {
+    sha256_backend chosen = sha256_backend_choice.load(std::memory_order_relaxed);
+    if (chosen == sha256_backend::undecided) {
+        chosen = sha256_backend_available(sha256_backend::x86_sha_ni) ? sha256_backend::x86_sha_ni
+                 : sha256_backend_available(sha256_backend::arm_sha2) ? sha256_backend::arm_sha2
+                                                                      : sha256_backend::portable;
+        sha256_backend_choice.store(chosen, std::memory_order_relaxed);
+    }
+    return chosen;
+}
+
+/// Selects `backend` for the whole process (tests and benchmarks compare
+/// them); `undecided` returns to the CPU's choice. Not needed in normal use.
+/// @return false, changing nothing, when `backend` cannot run here.
+inline bool set_sha256_backend(sha256_backend backend) noexcept {
+    if (backend != sha256_backend::undecided && !sha256_backend_available(backend)) return false;
+    sha256_backend_choice.store(backend, std::memory_order_relaxed);
+    return true;
+}
+
+/// True when the fused x86 HMAC kernels (hmac_sha256_sha_ni) are the ones to call.
+HOOKSIG_ALWAYS_INLINE bool sha256_uses_x86_sha_ni() noexcept {
+    return HOOKSIG_HAS_SHA_NI && current_sha256_backend() == sha256_backend::x86_sha_ni;
+}
+
+/// Compresses `blocks` 64-byte blocks into the 8-word chaining state `words`.
+/// Never allocates; constant time.
+inline void sha256_compress(std::uint32_t words[8], const std::uint8_t* data, std::size_t blocks) noexcept {
+    switch (current_sha256_backend()) {
+#if HOOKSIG_HAS_SHA_NI
+    case sha256_backend::x86_sha_ni: sha256_compress_sha_ni(words, data, blocks); return;
+#endif
+#if HOOKSIG_HAS_ARM_SHA2
+    case sha256_backend::arm_sha2: sha256_compress_arm_sha2(words, data, blocks); return;
+#endif
+    default: sha256_compress_portable(words, data, blocks); return;
+    }
+}
 
 /// Stores `v` big-endian at `out` (4 bytes).
 inline void store_be32(std::uint8_t* out, std::uint32_t v) noexcept {
@@ -53,64 +126,10 @@ inline void store_be64(std::uint8_t* out, std::uint64_t v) noexcept {
 #endif
 }
 
-/// A per-thread chaining state in Botan's type, for the portable path: Botan's
-/// compression function takes a secure_vector, so the engine's stack state is
-/// copied through this one. Created on a thread's first portable compression
-/// (verifiers create it on the constructing thread); zeroized at thread exit
-/// by the secure allocator and wiped after each use.
-inline sha256_state& thread_scratch_state() {
-    thread_local sha256_state state(8);
-    return state;
-}
-
-/// Which compression function the engine calls.
-enum class sha256_backend : std::uint8_t {
-    undecided = 0, ///< not chosen yet: the first compression asks the CPU
-    botan = 1,     ///< Botan's SHA_256::compress_digest (its own SHA-NI / BMI2 / portable code)
-    sha_ni = 2,    ///< sha256_compress_sha_ni (x86 SHA extensions), see sha256_x86.hpp
-};
-
-/// The process-wide choice, made once from CPUID. Tests set it to run both paths.
-inline std::atomic<sha256_backend> sha256_backend_choice{sha256_backend::undecided};
-
-/// The backend in use: SHA-NI when this build and the CPU have it, else Botan.
-inline sha256_backend current_sha256_backend() noexcept {
-    sha256_backend chosen = sha256_backend_choice.load(std::memory_order_relaxed);
-    if (chosen == sha256_backend::undecided) {
-        chosen = HOOKSIG_HAS_SHA_NI && cpu_has_sha_ni() ? sha256_backend::sha_ni : sha256_backend::botan;
-        sha256_backend_choice.store(chosen, std::memory_order_relaxed);
-    }
-    return chosen;
-}
-
-/// Selects a backend (sha_ni only where the CPU has it; otherwise Botan). For
-/// tests and benchmarks that compare the two paths; not needed in normal use.
-inline void set_sha256_backend(sha256_backend backend) noexcept {
-    if (backend == sha256_backend::sha_ni && !(HOOKSIG_HAS_SHA_NI && cpu_has_sha_ni())) backend = sha256_backend::botan;
-    sha256_backend_choice.store(backend, std::memory_order_relaxed);
-}
-
-/// Compresses `blocks` 64-byte blocks into the 8-word chaining state `words`.
-/// Never allocates after the calling thread's first portable-path call.
-inline void sha256_compress(std::uint32_t words[8], const std::uint8_t* data, std::size_t blocks) noexcept {
-#if HOOKSIG_HAS_SHA_NI
-    if (current_sha256_backend() == sha256_backend::sha_ni) {
-        sha256_compress_sha_ni(words, data, blocks);
-        return;
-    }
-#endif
-    sha256_state& state = thread_scratch_state();
-    std::memcpy(state.data(), words, 8 * sizeof(std::uint32_t));
-    Botan::SHA_256::compress_digest(state, data, blocks);
-    std::memcpy(words, state.data(), 8 * sizeof(std::uint32_t));
-    ct::wipe(state.data(), 8 * sizeof(std::uint32_t));
-}
-
 /// SHA-256 message processing from any chaining state: HMAC starts from its
 /// key's precomputed inner state, so each message costs only its own blocks.
 /// The state and the partial block live in the engine (on the caller's stack
-/// for one-shot MACs) and are wiped by its destructor. Never allocates (after
-/// the calling thread's first portable-path compression).
+/// for one-shot MACs) and are wiped by its destructor. Never allocates.
 class sha256_engine {
 public:
     /// Continues from the 8 chaining values `words`, which have already
@@ -212,5 +231,84 @@ private:
     std::size_t buffered_ = 0;
     alignas(16) std::uint8_t block_[sha256_block_size];
 };
+
+/// HMAC-SHA256 over the concatenation of `parts` (anything convertible to
+/// std::string_view) from a key's prepared inner and outer chaining states,
+/// through the engine: the path for every backend but the fused x86 kernels.
+/// Out of line: inlined into the verify paths it only grows them (and made
+/// GCC 12 at -O3 report impossible out-of-bounds accesses).
+template <class... Parts>
+HOOKSIG_NOINLINE void sha256_hmac_engine(const std::uint32_t inner[8], const std::uint32_t outer[8],
+                                         std::uint8_t out[sha256_digest_size], const Parts&... parts) noexcept {
+    sha256_engine engine(inner, sha256_block_size);
+    (engine.update(std::string_view(parts)), ...);
+    engine.finish_hmac(outer, out);
+}
+
+/// HMAC-SHA256 over the concatenation of `parts` from a key's prepared states
+/// (8 words each), into `out`. Time depends only on the parts' lengths; no
+/// allocation.
+template <class... Parts>
+HOOKSIG_ALWAYS_INLINE void sha256_hmac(const std::uint32_t inner[8], const std::uint32_t outer[8],
+                                       std::uint8_t out[sha256_digest_size], const Parts&... parts) noexcept {
+#if HOOKSIG_HAS_SHA_NI
+    if (sha256_uses_x86_sha_ni()) {
+        const std::string_view views[] = {std::string_view(parts)...};
+        hmac_sha256_sha_ni(inner, outer, views, sizeof...(Parts), out);
+        return;
+    }
+#endif
+    sha256_hmac_engine(inner, outer, out, parts...);
+}
+
+/// Two keys' HMAC-SHA256 of the same `parts`, into out0 and out1: with the
+/// x86 kernels in one pass (one message schedule, two round chains), else one
+/// after the other.
+template <class... Parts>
+HOOKSIG_ALWAYS_INLINE void sha256_hmac_pair(const std::uint32_t inner0[8], const std::uint32_t outer0[8],
+                                            const std::uint32_t inner1[8], const std::uint32_t outer1[8],
+                                            std::uint8_t out0[sha256_digest_size],
+                                            std::uint8_t out1[sha256_digest_size], const Parts&... parts) noexcept {
+#if HOOKSIG_HAS_SHA_NI
+    if (sha256_uses_x86_sha_ni()) {
+        const std::string_view views[] = {std::string_view(parts)...};
+        const std::uint32_t* const inner[2] = {inner0, inner1};
+        const std::uint32_t* const outer[2] = {outer0, outer1};
+        std::uint8_t* const out[2] = {out0, out1};
+        hmac_sha256_sha_ni(inner, outer, views, sizeof...(Parts), out);
+        return;
+    }
+#endif
+    sha256_hmac_engine(inner0, outer0, out0, parts...);
+    sha256_hmac_engine(inner1, outer1, out1, parts...);
+}
+
+/// HMAC-SHA256 of `parts` under N keys whose prepared states are read as
+/// 64-bit words through `word(c, i)` (i = 0..3 the inner state, 4..7 the
+/// outer, each word two state words as memcpy lays them out), into out[0..N).
+/// For the keyring, whose states live in shared atomic words: nothing is
+/// computed, and false returned, unless `ready()` holds after every word was
+/// read. The copies are wiped after use.
+template <std::size_t N, class Word, class Ready, class... Parts>
+HOOKSIG_ALWAYS_INLINE bool sha256_hmac_loaded(Word&& word, Ready&& ready, std::uint8_t* const (&out)[N],
+                                              const Parts&... parts) noexcept {
+#if HOOKSIG_HAS_SHA_NI
+    if (sha256_uses_x86_sha_ni()) {
+        const std::string_view views[] = {std::string_view(parts)...};
+        return hmac_sha256_sha_ni_loaded<N>(word, ready, views, sizeof...(Parts), out);
+    }
+#endif
+    std::uint32_t states[N][16];
+    for (std::size_t c = 0; c < N; ++c)
+        for (std::size_t w = 0; w < 8; ++w) {
+            const std::uint64_t value = word(c, w);
+            std::memcpy(states[c] + 2 * w, &value, sizeof value);
+        }
+    const bool whole = ready();
+    if (whole)
+        for (std::size_t c = 0; c < N; ++c) sha256_hmac_engine(states[c], states[c] + 8, out[c], parts...);
+    ct::wipe(states, sizeof states);
+    return whole;
+}
 
 } // namespace hooksig::detail

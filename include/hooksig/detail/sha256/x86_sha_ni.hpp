@@ -1,33 +1,26 @@
 // hooksig — webhook signing and verification. MIT License.
 #pragma once
 
-/// SHA-256 compression with the x86 SHA extensions (SHA-NI), for the verify
-/// hot path. Internal: sha256_engine.hpp dispatches to it when the CPU has the
-/// instructions and to Botan's compression function otherwise.
-///
-/// Why not Botan's SHA-NI code, which is the same algorithm: Botan's
-/// SHA_256::compress_digest takes its state as a secure_vector and is reached
-/// through the shared library's PLT and a CPUID test on every call. A webhook
-/// MAC is two to four compressions, so those per-call costs were a large part
-/// of small-body verification (bench/RESULTS.md shows the before and after).
-/// This one takes a plain array (the engine keeps it on the stack) and is
-/// chosen once per process. tests/unit/test_hmac_fastpath.cpp checks both
-/// paths against Botan's HMAC for every key length 0..200 and message length
-/// 0..300; the fuzz target fuzz_hmac_differential compares them too.
-///
-/// The round structure is Intel's published one (Gulley et al., "Intel SHA
-/// Extensions", 2013), as in Botan, OpenSSL and Linux. The instructions take
-/// constant time; nothing here branches on or indexes by data.
+/// SHA-256 with the x86 SHA extensions (SHA-NI): a compression function and
+/// fused HMAC kernels that keep the state in registers from the first block
+/// to the tag. Internal: only sha256.hpp calls it. The round structure is
+/// Intel's published one (Gulley et al., "Intel SHA Extensions", 2013), as in
+/// Botan, OpenSSL and Linux; nothing branches on or indexes by data.
+/// Measurements behind its shape: bench/README.md ("SHA-NI kernels").
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 
+#include "../config.hpp"
 #include "../cpu.hpp"
+#include "../../ct.hpp"
+#include "portable.hpp"
 
 #if HOOKSIG_X86_EXTENSIONS && !defined(HOOKSIG_NO_SHA_NI)
 #define HOOKSIG_HAS_SHA_NI 1
+#include <smmintrin.h> // SSE2 to SSE4.1; the SHA instructions come as builtins below
 #else
 #define HOOKSIG_HAS_SHA_NI 0
 #endif
@@ -36,23 +29,26 @@ namespace hooksig::detail {
 
 #if HOOKSIG_HAS_SHA_NI
 
-/// The 64 SHA-256 round constants, four per 16-byte load.
-alignas(16) inline constexpr std::uint32_t sha256_round_constants[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
 #define HOOKSIG_SHA_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 #define HOOKSIG_SHA_NI_INLINE HOOKSIG_SHA_NI_TARGET inline __attribute__((always_inline))
-// The HMAC kernels start on a 64-byte boundary: where the linker happened to
-// put them (which moves with any unrelated change to the program) otherwise
-// moved a 64-byte-body verification by up to 20 ns, one kernel's whole
-// spread between builds.
+
+// The SHA instructions through the compilers' builtins: their intrinsics live
+// only behind <immintrin.h>, which costs more to parse than all of hooksig.
+HOOKSIG_SHA_NI_INLINE __m128i sha256_rnds2(__m128i cdgh, __m128i abef, __m128i k) noexcept {
+    return __builtin_bit_cast(__m128i, __builtin_ia32_sha256rnds2(__builtin_bit_cast(__v4si, cdgh),
+                                                                  __builtin_bit_cast(__v4si, abef),
+                                                                  __builtin_bit_cast(__v4si, k)));
+}
+HOOKSIG_SHA_NI_INLINE __m128i sha256_msg1(__m128i a, __m128i b) noexcept {
+    return __builtin_bit_cast(__m128i, __builtin_ia32_sha256msg1(__builtin_bit_cast(__v4si, a),
+                                                                 __builtin_bit_cast(__v4si, b)));
+}
+HOOKSIG_SHA_NI_INLINE __m128i sha256_msg2(__m128i a, __m128i b) noexcept {
+    return __builtin_bit_cast(__m128i, __builtin_ia32_sha256msg2(__builtin_bit_cast(__v4si, a),
+                                                                 __builtin_bit_cast(__v4si, b)));
+}
+// The HMAC kernels start on a 64-byte boundary, so their timing does not move
+// with unrelated changes to the program (bench/README.md).
 #define HOOKSIG_SHA_NI_KERNEL HOOKSIG_SHA_NI_TARGET __attribute__((aligned(64)))
 
 // Four rounds on each of the N chains: the scheduled words w (with their
@@ -62,15 +58,15 @@ alignas(16) inline constexpr std::uint32_t sha256_round_constants[64] = {
     do {                                                                                                             \
         const __m128i low = _mm_add_epi32((w), _mm_load_si128(reinterpret_cast<const __m128i*>(k + 4 * (group))));  \
         const __m128i high = _mm_shuffle_epi32(low, 0x0E);                                                          \
-        for (std::size_t c = 0; c < N; ++c) state1[c] = _mm_sha256rnds2_epu32(state1[c], state0[c], low);          \
-        for (std::size_t c = 0; c < N; ++c) state0[c] = _mm_sha256rnds2_epu32(state0[c], state1[c], high);         \
+        for (std::size_t c = 0; c < N; ++c) state1[c] = sha256_rnds2(state1[c], state0[c], low);          \
+        for (std::size_t c = 0; c < N; ++c) state0[c] = sha256_rnds2(state0[c], state1[c], high);         \
     } while (0)
 
 // Message schedule: next = msg2(next + alignr(cur, prev, 4), cur).
 #define HOOKSIG_SHA256_SCHEDULE2(next, cur, prev)                                                                    \
     do {                                                                                                             \
         (next) = _mm_add_epi32((next), _mm_alignr_epi8((cur), (prev), 4));                                          \
-        (next) = _mm_sha256msg2_epu32((next), (cur));                                                                \
+        (next) = sha256_msg2((next), (cur));                                                                \
     } while (0)
 
 /// The 64 rounds of one block whose message words are w0..w3 (W0..W15, as
@@ -90,40 +86,40 @@ HOOKSIG_SHA_NI_INLINE void sha256_block_sha_ni(__m128i (&abef)[N], __m128i (&cdg
     }
     HOOKSIG_SHA256_ROUNDS4(w0, 0);
     HOOKSIG_SHA256_ROUNDS4(w1, 1);
-    w0 = _mm_sha256msg1_epu32(w0, w1);
+    w0 = sha256_msg1(w0, w1);
     HOOKSIG_SHA256_ROUNDS4(w2, 2);
-    w1 = _mm_sha256msg1_epu32(w1, w2);
+    w1 = sha256_msg1(w1, w2);
     HOOKSIG_SHA256_ROUNDS4(w3, 3);
     HOOKSIG_SHA256_SCHEDULE2(w0, w3, w2);
-    w2 = _mm_sha256msg1_epu32(w2, w3);
+    w2 = sha256_msg1(w2, w3);
     // Groups 4..15: the four words rotate through w0..w3.
     HOOKSIG_SHA256_ROUNDS4(w0, 4);
     HOOKSIG_SHA256_SCHEDULE2(w1, w0, w3);
-    w3 = _mm_sha256msg1_epu32(w3, w0);
+    w3 = sha256_msg1(w3, w0);
     HOOKSIG_SHA256_ROUNDS4(w1, 5);
     HOOKSIG_SHA256_SCHEDULE2(w2, w1, w0);
-    w0 = _mm_sha256msg1_epu32(w0, w1);
+    w0 = sha256_msg1(w0, w1);
     HOOKSIG_SHA256_ROUNDS4(w2, 6);
     HOOKSIG_SHA256_SCHEDULE2(w3, w2, w1);
-    w1 = _mm_sha256msg1_epu32(w1, w2);
+    w1 = sha256_msg1(w1, w2);
     HOOKSIG_SHA256_ROUNDS4(w3, 7);
     HOOKSIG_SHA256_SCHEDULE2(w0, w3, w2);
-    w2 = _mm_sha256msg1_epu32(w2, w3);
+    w2 = sha256_msg1(w2, w3);
     HOOKSIG_SHA256_ROUNDS4(w0, 8);
     HOOKSIG_SHA256_SCHEDULE2(w1, w0, w3);
-    w3 = _mm_sha256msg1_epu32(w3, w0);
+    w3 = sha256_msg1(w3, w0);
     HOOKSIG_SHA256_ROUNDS4(w1, 9);
     HOOKSIG_SHA256_SCHEDULE2(w2, w1, w0);
-    w0 = _mm_sha256msg1_epu32(w0, w1);
+    w0 = sha256_msg1(w0, w1);
     HOOKSIG_SHA256_ROUNDS4(w2, 10);
     HOOKSIG_SHA256_SCHEDULE2(w3, w2, w1);
-    w1 = _mm_sha256msg1_epu32(w1, w2);
+    w1 = sha256_msg1(w1, w2);
     HOOKSIG_SHA256_ROUNDS4(w3, 11);
     HOOKSIG_SHA256_SCHEDULE2(w0, w3, w2);
-    w2 = _mm_sha256msg1_epu32(w2, w3);
+    w2 = sha256_msg1(w2, w3);
     HOOKSIG_SHA256_ROUNDS4(w0, 12);
     HOOKSIG_SHA256_SCHEDULE2(w1, w0, w3);
-    w3 = _mm_sha256msg1_epu32(w3, w0);
+    w3 = sha256_msg1(w3, w0);
     HOOKSIG_SHA256_ROUNDS4(w1, 13);
     HOOKSIG_SHA256_SCHEDULE2(w2, w1, w0);
     HOOKSIG_SHA256_ROUNDS4(w2, 14);
@@ -254,12 +250,8 @@ HOOKSIG_SHA_NI_INLINE __m128i sha256_part_window(const std::uint8_t* data, std::
 ///
 /// Every block is read straight from the caller's memory: blocks inside one
 /// part with four loads; blocks that span parts or hold the padding are
-/// gathered in registers from 16-byte windows on the parts. Nothing is
-/// written to a buffer and read back: a block assembled with several small
-/// stores and loaded at once cannot be forwarded from them, and its loads wait
-/// until the stores retire. Measured on Standard Webhooks content with a
-/// 64-byte body: 147 -> 141 ns (a contiguous 107-byte message: 117 -> 112 ns;
-/// what remains between the two is gathering the first block).
+/// gathered in registers from 16-byte windows on the parts, never stored to a
+/// buffer and loaded back (store forwarding fails there; bench/README.md).
 ///
 /// This body computes N MACs of the same content under N keys at once (one
 /// message schedule, N round chains; see sha256_block_sha_ni). It takes the
@@ -400,6 +392,32 @@ HOOKSIG_SHA_NI_KERNEL inline void hmac_sha256_sha_ni(const sha256_hmac_state_vec
         efgh = keys[c].outer_efgh;
     };
     hmac_sha256_sha_ni_body<N>(abef, cdgh, outer_state, parts, count, out);
+}
+
+/// HMAC-SHA256 of `count` parts under N keys whose prepared states are read
+/// as 64-bit words through `word(c, i)` (i = 0..3 the inner state, 4..7 the
+/// outer; each word holds two state words as memcpy lays them out), into
+/// out[0..N). Computes nothing and returns false unless `ready()` holds once
+/// every word is read. The states exist only in registers and this frame,
+/// which is wiped with vector stores (a memset became a slow `rep stos`).
+template <std::size_t N, class Word, class Ready>
+inline bool hmac_sha256_sha_ni_loaded(Word& word, Ready& ready, const std::string_view* parts, std::size_t count,
+                                      std::uint8_t* const (&out)[N]) noexcept {
+    sha256_hmac_state_vectors keys[N];
+    for (std::size_t c = 0; c < N; ++c) {
+        const auto pair = [&](std::size_t w) { // x86 is little-endian: word w holds lanes 2w, 2w+1
+            return _mm_set_epi64x(static_cast<long long>(word(c, w + 1)), static_cast<long long>(word(c, w)));
+        };
+        keys[c] = {pair(0), pair(2), pair(4), pair(6)};
+    }
+    const bool whole = ready();
+    if (whole) hmac_sha256_sha_ni<N>(keys, parts, count, out);
+    for (sha256_hmac_state_vectors& k : keys) {
+        const __m128i zero = _mm_setzero_si128();
+        k = {zero, zero, zero, zero};
+    }
+    keep_stores(keys);
+    return whole;
 }
 
 #endif // HOOKSIG_HAS_SHA_NI
