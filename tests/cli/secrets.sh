@@ -5,7 +5,9 @@
 # `hooksig COMMAND --help` prints that command's usage and exits 0.
 set -uo pipefail
 cli=${1:?usage: secrets.sh PATH/TO/hooksig}
+cli=$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
+cd "$w" # commands given a secret as FILE (keyring new "$S") create it here, not in the caller's directory
 fail=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi; }
 unset HOOKSIG_SECRET
