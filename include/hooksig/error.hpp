@@ -35,6 +35,9 @@ enum class errc {
     keyring_file_permissions,///< a keyring file is readable or writable by group or others (needs mode 0600)
     keyring_file_malformed,  ///< a keyring file line does not follow the format
     keyring_file_io,         ///< a keyring file cannot be read or written (the OS error is kept beside)
+    keyring_file_untrusted,  ///< a keyring file, or a directory above it, is owned by another user or writable by group/others (path kept beside)
+    keyring_file_busy,       ///< another writer held the keyring file's lock for longer than the wait allowed
+    keyring_file_not_durable,///< a keyring file was replaced, but syncing its directory failed: the change may not survive a crash
 };
 
 namespace detail {
@@ -67,6 +70,9 @@ public:
         case errc::keyring_file_permissions: return "keyring file permissions too open (need 0600)";
         case errc::keyring_file_malformed: return "malformed keyring file";
         case errc::keyring_file_io: return "keyring file input/output error";
+        case errc::keyring_file_untrusted: return "keyring file not trusted";
+        case errc::keyring_file_busy: return "keyring file locked by another writer";
+        case errc::keyring_file_not_durable: return "keyring file replaced but not confirmed durable (directory sync failed)";
         }
         return "unknown hooksig error";
     }

@@ -2,13 +2,20 @@
 // numbers, secrets never in messages, atomic writes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+#include <atomic>
+#include <thread>
+#include <sys/file.h>
+#include <fcntl.h>
 
 #include <dirent.h>
+#include <ftw.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,8 +37,10 @@ struct temp_dir {
         path = name;
     }
     ~temp_dir() {
-        for (const std::string& f : files()) ::unlink((path + "/" + f).c_str());
-        ::rmdir(path.c_str());
+        // Depth first, links not followed: removes subdirectories the tests make.
+        ::chmod(path.c_str(), 0700);
+        ::nftw(path.c_str(), [](const char* p, const struct stat*, int, FTW*) { return ::remove(p); }, 16,
+               FTW_DEPTH | FTW_PHYS);
     }
     std::vector<std::string> files() const {
         std::vector<std::string> out;
@@ -49,6 +58,11 @@ struct temp_dir {
         return file;
     }
 };
+
+std::vector<std::string> sorted(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    return names;
+}
 
 mode_t mode_of(const std::string& file) {
     struct stat info {};
@@ -84,7 +98,7 @@ TEST_CASE("a keyring file round-trips whsec and text secrets with their windows,
     const keyring_file_result saved = save_keyring(file, ring);
     REQUIRE(saved);
     CHECK(mode_of(file) == 0600);
-    CHECK(dir.files() == std::vector<std::string>{"ring"});
+    CHECK(sorted(dir.files()) == std::vector<std::string>{".ring.lock", "ring"}); // the writers' lock file stays
 
     std::vector<key_entry> back;
     REQUIRE(read_keyring_file(file, back));
@@ -119,7 +133,8 @@ TEST_CASE("replacing a keyring file keeps mode 0600 even under a permissive umas
     REQUIRE(saved);
     CHECK(mode_of(file) == 0600);
     CHECK(slurp(file).rfind("hooksig-keyring 1\n", 0) == 0);
-    CHECK(dir.files() == std::vector<std::string>{"ring"});
+    CHECK(sorted(dir.files()) == std::vector<std::string>{".ring.lock", "ring"});
+    CHECK(mode_of(dir.path + "/.ring.lock") == 0600);
 }
 
 TEST_CASE("create_new never replaces an existing keyring file") {
@@ -253,4 +268,256 @@ TEST_CASE("a text secret the format cannot store is refused when writing") {
     const keyring_file_result r = write_keyring_file(dir.path + "/ring", {{newline, {T0, std::nullopt}}});
     CHECK(r.error == errc::invalid_argument);
     CHECK(dir.files().empty());
+}
+
+namespace {
+
+std::vector<key_entry> one_key(unix_seconds not_before = T0) { return {{secret::generate(), {not_before, std::nullopt}}}; }
+
+/// The owner and group of `file` (not following links).
+std::pair<uid_t, gid_t> owner_of(const std::string& file) {
+    struct stat info {};
+    REQUIRE(::lstat(file.c_str(), &info) == 0);
+    return {info.st_uid, info.st_gid};
+}
+
+} // namespace
+
+TEST_CASE("a keyring file in a directory writable by others without the sticky bit is untrusted, naming the directory") {
+    temp_dir dir;
+    const std::string open_dir = dir.path + "/shared";
+    REQUIRE(::mkdir(open_dir.c_str(), 0700) == 0);
+    REQUIRE(write_keyring_file(open_dir + "/ring", one_key()));
+    REQUIRE(::chmod(open_dir.c_str(), 0777) == 0); // row 4: anyone may replace app.ring
+    std::vector<key_entry> out;
+    const keyring_file_result r = read_keyring_file(open_dir + "/ring", out);
+    CHECK(r.error == errc::keyring_file_untrusted);
+    CHECK(r.path == open_dir);
+    CHECK(r.message() == "keyring file not trusted: '" + open_dir + "' is writable by others without the sticky bit");
+    // Writers refuse it too: the reader would refuse what they wrote.
+    CHECK(write_keyring_file(open_dir + "/ring", one_key()).error == errc::keyring_file_untrusted);
+
+    REQUIRE(::chmod(open_dir.c_str(), 0770) == 0);
+    const keyring_file_result group = read_keyring_file(open_dir + "/ring", out);
+    CHECK(group.error == errc::keyring_file_untrusted);
+    CHECK(group.path == open_dir);
+    CHECK(group.reason.find("writable by group") != std::string::npos);
+
+    REQUIRE(::chmod(open_dir.c_str(), 01777) == 0); // like /tmp: the sticky bit protects our own file
+    CHECK(read_keyring_file(open_dir + "/ring", out));
+}
+
+TEST_CASE("a directory higher up that others may write makes the keyring untrusted") {
+    temp_dir dir;
+    const std::string upper = dir.path + "/a", lower = dir.path + "/a/b";
+    REQUIRE(::mkdir(upper.c_str(), 0700) == 0);
+    REQUIRE(::mkdir(lower.c_str(), 0700) == 0);
+    REQUIRE(write_keyring_file(lower + "/ring", one_key()));
+    REQUIRE(::chmod(upper.c_str(), 0757) == 0); // others could rename b away and put their own in its place
+    std::vector<key_entry> out;
+    const keyring_file_result r = read_keyring_file(lower + "/ring", out);
+    CHECK(r.error == errc::keyring_file_untrusted);
+    CHECK(r.path == upper);
+}
+
+TEST_CASE("keyring ownership: another user's file or directory is untrusted unless, as root, the file's owner holds the path") {
+    if (::geteuid() != 0) {
+        WARN("needs root to chown");
+        return;
+    }
+    temp_dir dir;
+    std::vector<key_entry> out;
+    // A directory owned by another user above a root-owned keyring: that user could swap the file.
+    const std::string theirs = dir.path + "/theirs";
+    REQUIRE(::mkdir(theirs.c_str(), 0700) == 0);
+    REQUIRE(write_keyring_file(theirs + "/ring", one_key()));
+    REQUIRE(::chown(theirs.c_str(), 65534, 65534) == 0);
+    const keyring_file_result r = read_keyring_file(theirs + "/ring", out);
+    CHECK(r.error == errc::keyring_file_untrusted);
+    CHECK(r.path == theirs);
+    CHECK(r.reason.find("owned by uid 65534") != std::string::npos);
+
+    // Another user's keyring in a shared sticky directory (another user's file in /tmp): refused for root.
+    const std::string shared = dir.path + "/shared";
+    REQUIRE(::mkdir(shared.c_str(), 0700) == 0);
+    REQUIRE(write_keyring_file(shared + "/ring", one_key()));
+    REQUIRE(::chown((shared + "/ring").c_str(), 65534, 65534) == 0);
+    REQUIRE(::chmod(shared.c_str(), 01777) == 0);
+    const keyring_file_result planted = read_keyring_file(shared + "/ring", out);
+    CHECK(planted.error == errc::keyring_file_untrusted);
+    CHECK(planted.path == shared);
+
+    // The receiver's own keyring in a directory only root and it control: root may read and rotate it (row 7).
+    REQUIRE(::chmod(shared.c_str(), 0700) == 0);
+    CHECK(read_keyring_file(shared + "/ring", out));
+}
+
+TEST_CASE("root rotating a keyring owned by another user keeps its owner, group and mode (row 7)") {
+    if (::geteuid() != 0) {
+        WARN("needs root to chown");
+        return;
+    }
+    temp_dir dir;
+    const std::string file = dir.path + "/ring";
+    REQUIRE(write_keyring_file(file, one_key()));
+    REQUIRE(::chown(file.c_str(), 65534, 65534) == 0);
+    REQUIRE(::chmod(file.c_str(), 0400) == 0);
+    const keyring_file_result r = update_keyring_file(file, [](std::vector<key_entry>& entries) {
+        entries.insert(entries.begin(), key_entry{secret::generate(), {T0 + 1, std::nullopt}});
+        return std::error_code();
+    });
+    REQUIRE(r);
+    CHECK(owner_of(file) == std::pair<uid_t, gid_t>(65534, 65534));
+    CHECK(mode_of(file) == 0400);
+    std::vector<key_entry> out;
+    REQUIRE(read_keyring_file(file, out));
+    CHECK(out.size() == 2);
+}
+
+TEST_CASE("writing through a symbolic link replaces the target in its directory; the link stays a link (row 9)") {
+    temp_dir dir;
+    const std::string real_dir = dir.path + "/data", target = dir.path + "/data/target.ring", link = dir.path + "/link.ring";
+    REQUIRE(::mkdir(real_dir.c_str(), 0700) == 0);
+    REQUIRE(write_keyring_file(target, one_key()));
+    REQUIRE(::symlink("data/target.ring", link.c_str()) == 0);
+    const secret added = secret::generate();
+    REQUIRE(update_keyring_file(link, [&](std::vector<key_entry>& entries) {
+        entries.insert(entries.begin(), key_entry{added, {T0 + 1, std::nullopt}});
+        return std::error_code();
+    }));
+    struct stat info {};
+    REQUIRE(::lstat(link.c_str(), &info) == 0);
+    CHECK(S_ISLNK(info.st_mode));
+    std::vector<key_entry> out;
+    REQUIRE(read_keyring_file(target, out)); // the target's readers see the new key
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].key == added);
+    // Nothing was created beside the link; the lock lives beside the target.
+    std::vector<std::string> top;
+    for (const std::string& f : dir.files()) top.push_back(f);
+    CHECK(sorted(top) == std::vector<std::string>{"data", "link.ring"});
+    // Reading follows the link; a dangling link is ENOENT, and never written through.
+    CHECK(read_keyring_file(link, out));
+    REQUIRE(::symlink("data/absent.ring", (dir.path + "/dangling").c_str()) == 0);
+    const keyring_file_result dangling = write_keyring_file(dir.path + "/dangling", one_key());
+    CHECK(dangling.error == errc::keyring_file_io);
+    CHECK(dangling.os_error == std::errc::no_such_file_or_directory);
+}
+
+TEST_CASE("update_keyring_file serializes writers: no update is lost (threads, each with its own lock)") {
+    temp_dir dir;
+    const std::string file = dir.path + "/ring";
+    const secret key = secret::generate();
+    REQUIRE(write_keyring_file(file, {{key, {0, std::nullopt}}}));
+    // Each update reads not_before and writes not_before + 1: a lost update leaves the count short.
+    constexpr int threads = 6, rounds = 20;
+    std::vector<std::thread> workers;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < threads; ++t)
+        workers.emplace_back([&] {
+            for (int i = 0; i < rounds; ++i) {
+                const keyring_file_result r = update_keyring_file(file, [](std::vector<key_entry>& entries) {
+                    entries.front().window.not_before += 1;
+                    return std::error_code();
+                });
+                if (!r) ++failures;
+            }
+        });
+    for (std::thread& w : workers) w.join();
+    CHECK(failures == 0);
+    std::vector<key_entry> out;
+    REQUIRE(read_keyring_file(file, out));
+    CHECK(out.front().window.not_before == threads * rounds);
+}
+
+TEST_CASE("a writer gives up with keyring_file_busy when another holds the lock past the wait") {
+    temp_dir dir;
+    const std::string file = dir.path + "/ring";
+    REQUIRE(write_keyring_file(file, one_key()));
+    const int held = ::open((dir.path + "/.ring.lock").c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(held >= 0);
+    REQUIRE(::flock(held, LOCK_EX) == 0);
+    keyring_file_options quick;
+    quick.lock_wait = std::chrono::milliseconds(50);
+    const std::string before = slurp(file);
+    const keyring_file_result r = update_keyring_file(
+        file, [](std::vector<key_entry>&) { return std::error_code(); }, quick);
+    CHECK(r.error == errc::keyring_file_busy);
+    CHECK(slurp(file) == before);
+    ::close(held);
+    CHECK(update_keyring_file(file, [](std::vector<key_entry>&) { return std::error_code(); }, quick));
+}
+
+TEST_CASE("an error from the change writes nothing") {
+    temp_dir dir;
+    const std::string file = dir.path + "/ring";
+    REQUIRE(write_keyring_file(file, one_key()));
+    const std::string before = slurp(file);
+    const keyring_file_result r =
+        update_keyring_file(file, [](std::vector<key_entry>&) { return std::error_code(errc::keyring_full); });
+    CHECK(r.error == errc::keyring_full);
+    CHECK(slurp(file) == before);
+}
+
+TEST_CASE("the next write removes temporary files a crashed writer of this keyring left, and only those") {
+    temp_dir dir;
+    const std::string file = dir.path + "/ring";
+    REQUIRE(write_keyring_file(file, one_key()));
+    dir.write(".ring.tmp.AbC123", "hooksig-keyring 1\nsecrets", 0600);   // a crash between link and rename
+    dir.write(".other.tmp.AbC123", "another keyring's", 0600);           // not ours
+    dir.write(".ring.tmp.toolongname", "not our pattern", 0600);
+    REQUIRE(write_keyring_file(file, one_key()));
+    CHECK(sorted(dir.files()) ==
+          std::vector<std::string>{".other.tmp.AbC123", ".ring.lock", ".ring.tmp.toolongname", "ring"});
+}
+
+TEST_CASE("times a reader cannot take are refused at write time (row 6)") {
+    temp_dir dir;
+    const std::string file = dir.path + "/ring";
+    const unix_seconds now = keyring_file_max_time; // --now 999999999999
+    keyring<fixed_clock> ring(fixed_clock{now});
+    REQUIRE_FALSE(ring.rotate(secret::generate(), std::chrono::seconds(0)));
+    REQUIRE(save_keyring(file, ring));
+    const std::string before = slurp(file);
+    REQUIRE_FALSE(ring.rotate(secret::generate(), std::chrono::hours(24 * 7))); // old key ends at now + 7 d: 13 digits
+    const keyring_file_result r = save_keyring(file, ring);
+    CHECK(r.error == errc::invalid_argument);
+    CHECK(slurp(file) == before);
+    std::vector<key_entry> out;
+    CHECK(read_keyring_file(file, out));
+    CHECK(fits_keyring_file({keyring_file_max_time - 1, keyring_file_max_time}));
+    CHECK_FALSE(fits_keyring_file({0, keyring_file_max_time + 1}));
+}
+
+TEST_CASE("a replaced keyring whose directory cannot be synced reports keyring_file_not_durable, file in place (row 8)") {
+    if (::geteuid() != 0) {
+        WARN("needs root to act as another user");
+        return;
+    }
+    temp_dir dir;
+    const std::string sub = dir.path + "/nosync";
+    REQUIRE(::mkdir(sub.c_str(), 0700) == 0);
+    REQUIRE(::chown(sub.c_str(), 65534, 65534) == 0);
+    REQUIRE(::chmod(dir.path.c_str(), 0711) == 0);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // As uid 65534 in a directory it may write and search but not read (so not open to fsync).
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(10);
+        const std::string file = sub + "/ring";
+        if (!write_keyring_file(file, one_key())) ::_exit(11);
+        if (::chmod(sub.c_str(), 0300) != 0) ::_exit(12);
+        const keyring_file_result r = update_keyring_file(file, [](std::vector<key_entry>& entries) {
+            entries.front().window.not_before += 1;
+            return std::error_code();
+        });
+        if (r.error != errc::keyring_file_not_durable || !r.in_place() || !r.os_error) ::_exit(13);
+        std::vector<key_entry> out;
+        if (!read_keyring_file(file, out) || out.front().window.not_before != T0 + 1) ::_exit(14);
+        ::_exit(0);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -334,4 +335,51 @@ TEST_CASE("concurrent checks of the same ids see each id first exactly once", "[
     CHECK(duplicate == (threads - 1) * ids);
     CHECK(failed == 0);
     CHECK(store.size() == static_cast<std::size_t>(ids));
+}
+
+TEST_CASE("an unexpired id evicted early is reported with its age, through the guard (row 11)", "[replay][memory_store]") {
+    unix_seconds now = 1'700'000'000;
+    memory_store<manual_clock> store(1000, manual_clock{&now});
+    replay_guard<memory_store<manual_clock>> guard(store); // TTL 9 h
+    CHECK(guard.store_stats()->early_evictions == 0);
+    CHECK(guard.store_stats()->oldest_age == std::chrono::seconds(0));
+    REQUIRE(guard.check("X").first_seen());
+    for (int i = 0; i < 1000; ++i) {
+        if (i % 100 == 0) now += 6; // 1,000 deliveries over a minute
+        REQUIRE(guard.check("other-" + std::to_string(i)).first_seen());
+    }
+    // X was dropped to make room 60 s after it was recorded, 8 h 59 min before its TTL ran out:
+    const std::optional<replay_store_stats> stats = guard.store_stats();
+    REQUIRE(stats);
+    CHECK(stats->early_evictions == 1);
+    CHECK(stats->last_early_eviction_age == std::chrono::seconds(60));
+    CHECK(stats->oldest_age == std::chrono::seconds(54)); // other-0, at +6: the store covers under a minute, the TTL is 9 h
+    CHECK(stats->size == 1000);
+    CHECK(stats->capacity == 1000);
+    CHECK(guard.check("X").first_seen()); // the replay the report warns about
+    CHECK(store.early_evictions() == 2);
+    now += 30;
+    CHECK(store.stats().oldest_age == std::chrono::seconds(84)); // other-1 recorded at +6
+}
+
+TEST_CASE("the oldest age skips erased entries; stores without stats() report nothing", "[replay][memory_store]") {
+    unix_seconds now = 5000;
+    memory_store<manual_clock> store(4, manual_clock{&now});
+    replay_guard<memory_store<manual_clock>> guard(store);
+    REQUIRE(guard.check("a").first_seen());
+    now += 10;
+    REQUIRE(guard.check("b").first_seen());
+    now += 5;
+    CHECK(store.stats().oldest_age == std::chrono::seconds(15));
+    REQUIRE_FALSE(guard.release("a"));
+    CHECK(store.stats().oldest_age == std::chrono::seconds(5));
+    REQUIRE_FALSE(guard.release("b"));
+    CHECK(store.stats().oldest_age == std::chrono::seconds(0));
+    CHECK(store.stats().early_evictions == 0);
+
+    failing_store other;
+    const replay_guard<failing_store> plain(other);
+    CHECK_FALSE(plain.store_stats().has_value());
+    static_assert(detail::has_store_stats<memory_store<>>::value, "memory_store reports evictions");
+    static_assert(!detail::has_store_stats<failing_store>::value, "a store without stats() is fine");
 }

@@ -2,10 +2,15 @@
 #include "cli.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
+
+#include <sys/stat.h>
 
 namespace hooksig::cli {
 
@@ -16,8 +21,10 @@ options::options(const std::vector<std::string>& args, const std::vector<std::st
     };
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string flag = args[i];
+        if (flag == "--help" || flag == "-h") throw help_request("");
         if (flag.size() < 2 || flag.compare(0, 2, "--") != 0 || flag == "--") {
-            if (positional_.size() >= max_positional) throw usage_error("unexpected argument '" + flag + "'");
+            if (positional_.size() >= max_positional)
+                throw usage_error("unexpected argument #" + std::to_string(i + 1) + " " + printable_argument(flag));
             positional_.push_back(flag);
             continue;
         }
@@ -39,7 +46,7 @@ options::options(const std::vector<std::string>& args, const std::vector<std::st
             values_[flag].push_back(value);
         } else {
             // Print only the flag's name: a mistyped flag may be followed by a secret.
-            throw usage_error("unknown option '" + flag + "'");
+            throw usage_error("unknown option #" + std::to_string(i + 1) + " " + printable_argument(flag));
         }
     }
 }
@@ -57,12 +64,102 @@ std::string options::one(const std::string& flag, const std::string& fallback) c
     return values.front();
 }
 
-std::string read_file(const std::string& path) {
+bool looks_like_secret(std::string_view text) {
+    std::string lower(text);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* prefix : {"whsec_", "whsk_", "whpk_"})
+        if (lower.find(prefix) != std::string::npos) return true;
+    // A keyring file line: 12 hex digits, a space, a kind.
+    if (text.size() > 18 && text.substr(0, 12).find_first_not_of("0123456789abcdef") == std::string_view::npos &&
+        (text.substr(12, 7) == " whsec " || text.substr(12, 6) == " text "))
+        return true;
+    // Long base64 (standard or URL alphabet) or hex: a run of 16 or more, mixing
+    // letters with digits or both cases (a lower-case path like /srv/app/keys is not).
+    std::size_t run = 0;
+    bool upper = false, lower_case = false, digit = false;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        const unsigned char c = i < text.size() ? static_cast<unsigned char>(text[i]) : 0;
+        if (std::isalnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
+            ++run;
+            upper = upper || std::isupper(c);
+            lower_case = lower_case || std::islower(c);
+            digit = digit || std::isdigit(c);
+            continue;
+        }
+        if (run >= 16 && ((upper && lower_case) || (digit && (upper || lower_case)))) return true;
+        run = 0;
+        upper = lower_case = digit = false;
+    }
+    return false;
+}
+
+std::string printable_argument(std::string_view text) {
+    if (looks_like_secret(text)) return "(not shown: it looks like a secret)";
+    std::string out = "'";
+    for (const char c : text) out.push_back(c >= 0x20 && c < 0x7F ? c : '?');
+    return out + "'";
+}
+
+std::string read_file(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw usage_error("cannot read '" + path + "'");
+    if (!in) throw usage_error(what + " " + printable_argument(path) + ": cannot be read");
     std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw usage_error("cannot read '" + path + "'");
+    if (in.bad()) throw usage_error(what + " " + printable_argument(path) + ": cannot be read");
     return data;
+}
+
+namespace {
+/// The lines of a --secret-file: `-` is standard input; a regular file readable
+/// or writable by others is refused (it should be 0600 or 0640, like the keyring).
+std::vector<secret_text> read_secret_file(const std::string& path) {
+    std::string data;
+    if (path == "-") {
+        data = read_stdin();
+    } else {
+        struct stat info {};
+        if (::stat(path.c_str(), &info) != 0)
+            throw usage_error("--secret-file " + printable_argument(path) + ": cannot be read (" +
+                              std::error_code(errno, std::generic_category()).message() + ")");
+        if (S_ISREG(info.st_mode) && (info.st_mode & (S_IROTH | S_IWOTH)) != 0)
+            throw usage_error("--secret-file " + printable_argument(path) +
+                              ": readable or writable by others; chmod o-rwx it (mode 0600 or 0640)");
+        data = read_file(path, "--secret-file");
+    }
+    std::vector<secret_text> out;
+    std::size_t number = 0;
+    for (std::size_t pos = 0; pos < data.size();) {
+        std::size_t end = data.find('\n', pos);
+        if (end == std::string::npos) end = data.size();
+        std::string line = data.substr(pos, end - pos);
+        pos = end + 1;
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        out.push_back({"--secret-file line " + std::to_string(number), std::move(line)});
+    }
+    if (out.empty()) throw usage_error("--secret-file " + printable_argument(path) + ": holds no secret");
+    return out;
+}
+} // namespace
+
+bool has_secret_source(const options& opts) {
+    const char* env = std::getenv("HOOKSIG_SECRET");
+    return opts.has("--secret") || opts.has("--secret-file") || (env != nullptr && *env != '\0');
+}
+
+std::vector<secret_text> secret_texts(const options& opts, bool body_on_stdin) {
+    std::vector<secret_text> out;
+    std::size_t position = 0;
+    for (const std::string& text : opts.all("--secret")) out.push_back({"--secret #" + std::to_string(++position), text});
+    if (opts.has("--secret-file")) {
+        if (opts.one("--secret-file") == "-" && body_on_stdin && !opts.has("--body-file") && !opts.has("--event"))
+            throw usage_error("--secret-file - reads standard input: give the body with --body-file");
+        for (secret_text& s : read_secret_file(opts.one("--secret-file"))) out.push_back(std::move(s));
+    }
+    if (out.empty())
+        if (const char* env = std::getenv("HOOKSIG_SECRET"); env != nullptr && *env != '\0')
+            out.push_back({"HOOKSIG_SECRET", env});
+    return out;
 }
 
 std::string read_stdin() {
@@ -74,7 +171,7 @@ std::string read_stdin() {
 }
 
 std::string read_body(const options& opts) {
-    return opts.has("--body-file") ? read_file(opts.one("--body-file")) : read_stdin();
+    return opts.has("--body-file") ? read_file(opts.one("--body-file"), "--body-file") : read_stdin();
 }
 
 unix_seconds parse_seconds(const std::string& flag, const std::string& text) {
@@ -101,7 +198,7 @@ std::pair<std::string, std::string> parse_header_line(const std::string& line) {
 std::vector<std::pair<std::string, std::string>> read_headers(const options& opts) {
     std::vector<std::pair<std::string, std::string>> headers;
     for (const std::string& path : opts.all("--headers-file")) {
-        std::istringstream lines(read_file(path));
+        std::istringstream lines(read_file(path, "--headers-file"));
         for (std::string line; std::getline(lines, line);) {
             if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
             headers.push_back(parse_header_line(line));
@@ -124,7 +221,11 @@ void print_usage(std::FILE* to) {
     auto sorted = hooksig::cli::commands();
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     for (const auto& c : sorted) std::fprintf(to, "  hooksig %s\n", c.usage.c_str());
-    std::fprintf(to, "\nexit codes: 0 success/valid, 1 invalid delivery, 2 usage error\n");
+    std::fprintf(to, "\nsecrets: --secret-file F (one a line; - = stdin) or the environment variable HOOKSIG_SECRET;\n"
+                     "  --secret S works too but shows the secret to every local user (ps, /proc)\n"
+                     "exit codes: 0 success/valid, 1 invalid delivery, 2 usage error (nothing written),\n"
+                     "  3 keyring written but not confirmed durable (directory sync failed; the secret is printed)\n"
+                     "hooksig COMMAND --help prints that command's usage\n");
 }
 } // namespace
 
@@ -147,6 +248,9 @@ int main(int argc, char** argv) {
         if (c.name != args[0]) continue;
         try {
             return c.run(std::vector<std::string>(args.begin() + 1, args.end()));
+        } catch (const help_request& h) {
+            std::printf("usage: hooksig %s\n", *h.what() != '\0' ? h.what() : c.usage.c_str());
+            return std::fflush(stdout) == 0 ? exit_valid : exit_usage;
         } catch (const usage_error& e) {
             std::fprintf(stderr, "hooksig %s: %s\nusage: hooksig %s\n", c.name.c_str(), e.what(), c.usage.c_str());
             return exit_usage;
@@ -158,7 +262,7 @@ int main(int argc, char** argv) {
             return exit_usage;
         }
     }
-    std::fprintf(stderr, "hooksig: unknown command '%s'\n", args[0].c_str());
+    std::fprintf(stderr, "hooksig: unknown command %s\n", printable_argument(args[0]).c_str());
     print_usage(stderr);
     return exit_usage;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <hooksig/hooksig.hpp>
+#include <hooksig/keyring/keyring_file.hpp>
 #include <hooksig/schemes/registry.hpp>
 
 namespace hooksig::cli {
@@ -19,13 +20,31 @@ namespace hooksig::cli {
 enum exit_code : int {
     exit_valid = 0,   ///< success; for verify: the delivery is valid
     exit_invalid = 1, ///< verify: the delivery is invalid (reason on stderr)
-    exit_usage = 2,   ///< bad arguments, unreadable files, unusable secrets
+    exit_usage = 2,   ///< bad arguments, unreadable files, unusable secrets, nothing written
+    exit_not_durable = 3, ///< keyring new/rotate/add: the file WAS replaced (and the secret printed), but
+                          ///< syncing its directory failed, so a crash could still bring the old file back
 };
 
 /// Thrown for anything that should exit 2 with a message; never holds secrets.
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+/// Thrown by the option parser for `--help` / `-h`: print the usage (the
+/// text given, else the command's) on stdout and exit 0.
+struct help_request : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// True when `text` may be a secret: it holds `whsec_`, `whsk_` or `whpk_`
+/// (any case), is a keyring file line, or holds a run of 16 or more base64 /
+/// hex characters mixing letters with digits or both cases.
+bool looks_like_secret(std::string_view text);
+
+/// How a message shows an argument a person typed: `'text'`, or, when it
+/// looks like a secret (looks_like_secret), a note that it is not shown.
+/// Every message that echoes an argument goes through this.
+std::string printable_argument(std::string_view text);
 
 /// Parsed `--name value` options. Flags listed as repeatable may appear several
 /// times; unknown flags and missing values are usage errors.
@@ -49,8 +68,9 @@ private:
     std::vector<std::string> positional_;
 };
 
-/// Reads a whole file (binary). Usage error when it cannot be read.
-std::string read_file(const std::string& path);
+/// Reads a whole file (binary). Usage error naming `what` (e.g. "--body-file")
+/// and the path (printable_argument) when it cannot be read.
+std::string read_file(const std::string& path, const std::string& what = "file");
 /// Reads standard input to its end (binary).
 std::string read_stdin();
 /// The body: --body-file F, or standard input.
@@ -67,6 +87,26 @@ unix_seconds now_from_options(const options& opts);
 /// usage error naming the file, the line and the reason, never a secret.
 /// (Both defined in command_keyring.cpp.)
 void load_keyring_file(const std::string& path, keyring<fixed_clock>& ring);
+/// A keyring file error for a person: `--keyring 'PATH': REASON`, with paths
+/// shown through printable_argument.
+std::string describe_keyring_error(const std::string& flag, const std::string& path, const keyring_file_result& r);
+
+/// One secret's text and where it came from ("--secret #2",
+/// "--secret-file line 3", "HOOKSIG_SECRET"): what messages name instead of the text.
+struct secret_text {
+    std::string where; ///< the position, for messages
+    std::string text;  ///< the secret itself: never printed
+};
+
+/// The secrets given by --secret (repeatable), --secret-file F (one secret a
+/// line, blank lines ignored, `-` = standard input; a regular file readable or
+/// writable by others is refused) or, when neither is given, the environment
+/// variable HOOKSIG_SECRET (one secret; unset or empty: none). When
+/// `body_on_stdin` and no --body-file / --event is given, `--secret-file -`
+/// is a usage error (standard input carries the body).
+std::vector<secret_text> secret_texts(const options& opts, bool body_on_stdin = true);
+/// True when --secret or --secret-file is given, or HOOKSIG_SECRET is set and not empty.
+bool has_secret_source(const options& opts);
 
 /// A subcommand: `hooksig NAME ...`.
 struct command {
@@ -97,7 +137,7 @@ int with_scheme(const options& opts, F&& f) {
     const scheme_choice_error chosen = hooksig::with_scheme(name, config, [&](const auto& scheme) { result = f(scheme); });
     if (!chosen) {
         if (chosen.reason == "unknown scheme")
-            throw usage_error("unknown scheme '" + name + "' (known: " + scheme_names() + ")");
+            throw usage_error("unknown scheme " + printable_argument(name) + " (known: " + scheme_names() + ")");
         throw usage_error(std::string(chosen.reason));
     }
     return result;
@@ -118,17 +158,15 @@ void check_keyring_kinds(const Scheme& scheme, const keyring<fixed_clock>& ring)
     }
 }
 
-/// Makes the scheme's secrets from --secret values; usage error naming the
+/// Makes the scheme's secrets from secret_texts(); usage error naming the
 /// position (never the text) of an unusable one.
 template <class Scheme>
 std::vector<secret> secrets_from_options(const Scheme& scheme, const options& opts) {
     std::vector<secret> out;
-    std::size_t position = 0;
-    for (const std::string& text : opts.all("--secret")) {
-        ++position;
+    for (const secret_text& given : secret_texts(opts, true)) {
         secret s;
-        if (const std::error_code failed = scheme.make_secret(text, s))
-            throw usage_error("--secret #" + std::to_string(position) + ": " + failed.message());
+        if (const std::error_code failed = scheme.make_secret(given.text, s))
+            throw usage_error(given.where + ": " + failed.message());
         out.push_back(std::move(s));
     }
     return out;

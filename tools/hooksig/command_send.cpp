@@ -147,12 +147,15 @@ int deliver(const options& opts, const target& to, const std::string& body, cons
 
 int run_send(const std::vector<std::string>& args) {
     const options opts(args,
-                       {"--secret", "--keyring", "--scheme", "--header-name", "--body-file", "--event", "--id",
+                       {"--secret", "--secret-file", "--keyring", "--scheme", "--header-name", "--body-file", "--event", "--id",
                         "--timestamp", "--header", "--time-scale", "--timeout", "--content-type", "--url"},
                        {"--retry"}, 1);
     if (opts.positional().size() != 1) throw usage_error("give the URL to post to");
     const target to = parse_url(opts.positional()[0]);
-    if (opts.has("--secret") == opts.has("--keyring")) throw usage_error("give --secret S (repeatable) or --keyring F");
+    if (opts.has("--keyring") && (opts.has("--secret") || opts.has("--secret-file")))
+        throw usage_error("give --secret-file / --secret or --keyring, not both");
+    if (!opts.has("--keyring") && !has_secret_source(opts))
+        throw usage_error("give --secret-file F, HOOKSIG_SECRET in the environment, --secret S, or --keyring FILE");
     if (opts.has("--event") && opts.has("--body-file")) throw usage_error("give --event or --body-file, not both");
     if (opts.has("--time-scale") && !opts.has("--retry")) throw usage_error("--time-scale needs --retry");
     std::signal(SIGPIPE, SIG_IGN);
@@ -189,7 +192,7 @@ int run_send(const std::vector<std::string>& args) {
 
 const register_command registered{
     {"send",
-     "send http://HOST[:PORT]/PATH (--secret S [--secret S2 ...] | --keyring F) [--scheme NAME] [--header-name NAME] "
+     "send http://HOST[:PORT]/PATH (--secret-file F | HOOKSIG_SECRET=S | --secret S [--secret S2 ...] | --keyring F) [--scheme NAME] [--header-name NAME] "
      "[--url URL] "
      "[--body-file F | --event TYPE] [--id ID] [--timestamp T] [--header 'Name: value' ...] [--content-type T] "
      "[--timeout SECONDS] [--retry [--time-scale X]]  (http:// only; --retry: 1, 5, 10, 30, 60, 120, 240 min x X)",

@@ -7,10 +7,12 @@ namespace hooksig::cli {
 namespace {
 
 int run_sign(const std::vector<std::string>& args) {
-    const options opts(args, {"--secret", "--keyring", "--now", "--id", "--timestamp", "--body-file", "--scheme",
+    const options opts(args, {"--secret", "--secret-file", "--keyring", "--now", "--id", "--timestamp", "--body-file", "--scheme",
                               "--header-name", "--url"});
-    if (opts.all("--secret").empty() && !opts.has("--keyring")) throw usage_error("give at least one --secret or --keyring FILE");
-    if (!opts.all("--secret").empty() && opts.has("--keyring")) throw usage_error("give --secret or --keyring, not both");
+    if (opts.has("--keyring") && (opts.has("--secret") || opts.has("--secret-file")))
+        throw usage_error("give --secret-file / --secret or --keyring, not both");
+    if (!opts.has("--keyring") && !has_secret_source(opts))
+        throw usage_error("give --secret-file F, HOOKSIG_SECRET in the environment, --secret S, or --keyring FILE");
     return with_scheme(opts, [&](const auto& scheme) {
         using scheme_type = std::decay_t<decltype(scheme)>;
         // --keyring: the keys active at --now (default: the wall clock's now).
@@ -19,7 +21,7 @@ int run_sign(const std::vector<std::string>& args) {
             load_keyring_file(opts.one("--keyring"), ring);
             check_keyring_kinds(scheme, ring);
         }
-        const std::vector<secret> secrets = secrets_from_options(scheme, opts);
+        const std::vector<secret> secrets = opts.has("--keyring") ? std::vector<secret>() : secrets_from_options(scheme, opts);
         sign_options choices;
         choices.id = opts.one("--id");
         if (opts.has("--id") && !is_valid_message_id(choices.id))
@@ -36,7 +38,7 @@ int run_sign(const std::vector<std::string>& args) {
 }
 
 const register_command registered{
-    {"sign", "sign (--secret S [--secret S2 ...] | --keyring FILE) [--now T] [--id ID] [--timestamp T] [--body-file F] "
+    {"sign", "sign (--secret-file F | HOOKSIG_SECRET=S | --secret S [--secret S2 ...] | --keyring FILE) [--now T] [--id ID] [--timestamp T] [--body-file F] "
              "[--scheme NAME] [--header-name NAME] [--url URL]",
      run_sign}};
 

@@ -8,10 +8,12 @@ namespace hooksig::cli {
 namespace {
 
 int run_verify(const std::vector<std::string>& args) {
-    const options opts(args, {"--secret", "--keyring", "--header", "--headers-file", "--tolerance", "--now",
+    const options opts(args, {"--secret", "--secret-file", "--keyring", "--header", "--headers-file", "--tolerance", "--now",
                               "--body-file", "--scheme", "--header-name", "--url"});
-    if (opts.all("--secret").empty() && !opts.has("--keyring")) throw usage_error("give at least one --secret or --keyring FILE");
-    if (!opts.all("--secret").empty() && opts.has("--keyring")) throw usage_error("give --secret or --keyring, not both");
+    if (opts.has("--keyring") && (opts.has("--secret") || opts.has("--secret-file")))
+        throw usage_error("give --secret-file / --secret or --keyring, not both");
+    if (!opts.has("--keyring") && !has_secret_source(opts))
+        throw usage_error("give --secret-file F, HOOKSIG_SECRET in the environment, --secret S, or --keyring FILE");
     if (!opts.has("--header") && !opts.has("--headers-file")) throw usage_error("give --header or --headers-file");
     return with_scheme(opts, [&](const auto& scheme) {
         using scheme_type = std::decay_t<decltype(scheme)>;
@@ -52,7 +54,7 @@ int run_verify(const std::vector<std::string>& args) {
 
 const register_command registered{
     {"verify",
-     "verify (--secret S [--secret S2 ...] | --keyring FILE) --header 'Name: value' [--header ...] [--headers-file F] "
+     "verify (--secret-file F | HOOKSIG_SECRET=S | --secret S [--secret S2 ...] | --keyring FILE) --header 'Name: value' [--header ...] [--headers-file F] "
      "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME] [--header-name NAME] [--url URL]",
      run_verify}};
 

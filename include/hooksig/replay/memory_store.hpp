@@ -15,8 +15,9 @@
 ///
 /// When the ring is full the oldest slot is reused (oldest evicted first).
 /// Evicting an entry before its TTL ran out re-opens a replay window for that
-/// id; early_evictions() counts those, so size the capacity above the number of
-/// deliveries expected within one TTL.
+/// id; early_evictions() counts those and stats() adds how long the last one
+/// had been held and the age of the oldest entry, so size the capacity above
+/// the number of deliveries expected within one TTL (delivery rate x TTL).
 
 #include <chrono>
 #include <cstddef>
@@ -50,7 +51,7 @@ public:
     /// here and never again). Throws hooksig::error(errc::invalid_argument)
     /// unless 1 <= capacity <= max_capacity; std::bad_alloc.
     explicit memory_store(std::size_t capacity = default_capacity, Clock clock = {})
-        : clock_(std::move(clock)), capacity_(capacity) {
+        : clock_(std::move(clock)), capacity_(capacity), epoch_(clock_.now()) {
         if (capacity < 1 || capacity > max_capacity) throw error(errc::invalid_argument);
         std::size_t buckets = 1;
         while (buckets < capacity) buckets <<= 1;
@@ -80,14 +81,17 @@ public:
         if (head_ == slots_.size()) {
             slots_.emplace_back(); // within the reserved capacity: never reallocates
         } else if (slots_[index].live) {
-            if (slots_[index].expires > now) ++early_evictions_;
+            if (slots_[index].expires > now) {
+                ++early_evictions_;
+                last_early_eviction_age_ = age_of(slots_[index], now);
+            }
             unlink(index);
         }
         slot& s = slots_[index];
         std::memcpy(s.fp, fp.bytes, sizeof s.fp);
         const unix_seconds limit = std::numeric_limits<unix_seconds>::max();
         s.expires = now > limit - ttl.count() ? limit : now + ttl.count();
-        s.live = 1;
+        s.live = recorded_at(now);
         std::uint32_t& bucket = buckets_[bucket_of(fp)];
         s.next = bucket;
         bucket = index;
@@ -122,6 +126,28 @@ public:
         return early_evictions_;
     }
 
+    /// The eviction report (see replay_store_stats; replay_guard::store_stats()
+    /// returns it). O(1), or up to O(capacity) to find the oldest live entry
+    /// after many erase() calls.
+    replay_store_stats stats() const noexcept {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const unix_seconds now = clock_.now();
+        replay_store_stats out;
+        out.early_evictions = early_evictions_;
+        out.last_early_eviction_age = std::chrono::seconds(last_early_eviction_age_);
+        out.size = size_;
+        out.capacity = capacity_;
+        // Slots are written in ring order: the oldest is at head_ once the ring is full, else at 0.
+        const std::size_t start = slots_.size() == capacity_ ? head_ : 0;
+        for (std::size_t k = 0; k < slots_.size(); ++k) {
+            const slot& s = slots_[(start + k) % slots_.size()];
+            if (!s.live) continue;
+            out.oldest_age = std::chrono::seconds(age_of(s, now));
+            break;
+        }
+        return out;
+    }
+
     /// Bytes reserved for entries and index (excluding this object itself).
     std::size_t memory_bytes() const noexcept {
         return capacity_ * sizeof(slot) + buckets_.size() * sizeof(std::uint32_t);
@@ -137,7 +163,7 @@ private:
         std::uint8_t fp[16];    // first 128 bits of SHA-256(key)
         unix_seconds expires;   // Unix seconds; the entry is live while now < expires
         std::uint32_t next;     // next slot in the same bucket, or none
-        std::uint32_t live;     // 1 while the slot is in the index
+        std::uint32_t live;     // 0: not in the index; else 1 + seconds from epoch_ to its recording
     };
     static_assert(sizeof(slot) == 32, "a slot is 32 bytes");
 
@@ -160,6 +186,18 @@ private:
         return none;
     }
 
+    /// The `live` mark for an entry recorded at `now`: never 0, saturating.
+    std::uint32_t recorded_at(unix_seconds now) const noexcept {
+        const unix_seconds since = now > epoch_ ? now - epoch_ : 0;
+        return since >= 0xFFFFFFFEll ? 0xFFFFFFFFu : static_cast<std::uint32_t>(since + 1);
+    }
+
+    /// Seconds `s` has been held at `now` (0 if the clock went back).
+    unix_seconds age_of(const slot& s, unix_seconds now) const noexcept {
+        const unix_seconds recorded = epoch_ + static_cast<unix_seconds>(s.live) - 1;
+        return now > recorded ? now - recorded : 0;
+    }
+
     void unlink(std::uint32_t index) noexcept {
         std::uint32_t* link = &buckets_[bucket_of(slots_[index].fp)];
         while (*link != index) link = &slots_[*link].next;
@@ -175,7 +213,9 @@ private:
     std::size_t mask_ = 0;
     std::size_t head_ = 0; // next slot to write; the oldest entry once the ring is full
     std::size_t size_ = 0;
+    unix_seconds epoch_; // the clock at construction: `live` counts seconds from it
     std::uint64_t early_evictions_ = 0;
+    unix_seconds last_early_eviction_age_ = 0;
     std::vector<slot> slots_;
     std::vector<std::uint32_t> buckets_;
 };

@@ -34,7 +34,9 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include "../detail/sha256/sha256.hpp"
@@ -57,6 +59,10 @@
 /// };
 /// ```
 /// Keys given to a store are at most replay_key_max_size bytes of visible ASCII.
+///
+/// Optionally, a bounded store reports what it dropped early with
+/// `replay_store_stats stats() const noexcept;` (memory_store does; Redis
+/// expires keys itself and need not): replay_guard::store_stats() finds it.
 
 namespace hooksig {
 
@@ -87,6 +93,27 @@ inline constexpr std::size_t replay_prefix_max_size = 64;
 
 /// Longest key handed to a store: prefix + "sha256:" + 64 hex digits fits.
 inline constexpr std::size_t replay_key_max_size = 160;
+
+/// What a bounded store reports about its capacity (see replay_guard::store_stats()).
+/// An early eviction re-opens a replay window for that id: keep the count at zero by
+/// sizing the capacity above delivery rate x TTL.
+struct replay_store_stats {
+    std::uint64_t early_evictions = 0;                ///< entries dropped to make room before their TTL ran out
+    std::chrono::seconds last_early_eviction_age{0};  ///< how long the last early-evicted entry had been held (0: none yet)
+    std::chrono::seconds oldest_age{0};               ///< age of the oldest entry held (0 when empty): the time the store covers when full
+    std::size_t size = 0;                             ///< entries held
+    std::size_t capacity = 0;                         ///< most entries held at once
+};
+
+namespace detail {
+/// Whether Store has `replay_store_stats stats() const`.
+template <class Store, class = void>
+struct has_store_stats : std::false_type {};
+template <class Store>
+struct has_store_stats<Store, std::enable_if_t<std::is_same_v<
+                                  decltype(std::declval<const Store&>().stats()), replay_store_stats>>>
+    : std::true_type {};
+} // namespace detail
 
 /// Guard policy, set once per guard.
 struct replay_options {
@@ -281,6 +308,16 @@ public:
 
     /// The policy this guard applies.
     const replay_options& options() const noexcept { return options_; }
+
+    /// The store's eviction report when it has one (memory_store), else
+    /// std::nullopt (redis_store, or any store without `stats()`). Log it
+    /// when early_evictions grows: an id dropped before its TTL can be replayed.
+    std::optional<replay_store_stats> store_stats() const noexcept {
+        if constexpr (detail::has_store_stats<Store>::value)
+            return store_.stats();
+        else
+            return std::nullopt;
+    }
 
 private:
     Store& store_;
