@@ -374,7 +374,7 @@ TEST_CASE("root rotating a keyring owned by another user keeps its owner, group 
     CHECK(out.size() == 2);
 }
 
-TEST_CASE("writing through a symbolic link replaces the target in its directory; the link stays a link (row 9)") {
+TEST_CASE("writing through a symbolic link replaces the target in its directory, and the link stays a link (row 9)") {
     temp_dir dir;
     const std::string real_dir = dir.path + "/data", target = dir.path + "/data/target.ring", link = dir.path + "/link.ring";
     REQUIRE(::mkdir(real_dir.c_str(), 0700) == 0);

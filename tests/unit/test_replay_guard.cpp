@@ -362,7 +362,7 @@ TEST_CASE("an unexpired id evicted early is reported with its age, through the g
     CHECK(store.stats().oldest_age == std::chrono::seconds(84)); // other-1 recorded at +6
 }
 
-TEST_CASE("the oldest age skips erased entries; stores without stats() report nothing", "[replay][memory_store]") {
+TEST_CASE("the oldest age skips erased entries, and stores without stats() report nothing", "[replay][memory_store]") {
     unix_seconds now = 5000;
     memory_store<manual_clock> store(4, manual_clock{&now});
     replay_guard<memory_store<manual_clock>> guard(store);
