@@ -57,10 +57,27 @@ struct has_check_pair : std::false_type {};
 template <class Algorithm>
 struct has_check_pair<Algorithm, std::void_t<decltype(Algorithm::pair_min_body_size)>> : std::true_type {};
 
+/// Calls f(key) with the key a key source returned: a pointer to a key type
+/// (hmac_key, the keyring's table key). A source that holds keys of several
+/// algorithms returns a handle and overloads visit_key for it (found by
+/// argument-dependent lookup), so verify_delivery needs no change.
+template <class Key, class F>
+void visit_key(const Key* key, F&& f) noexcept {
+    f(*key);
+}
+
+/// `key` as a Key when it is one (the pair pass needs two keys of one type).
+template <class Key, class Other>
+const Key* key_of_type([[maybe_unused]] const Other* key) noexcept {
+    if constexpr (std::is_same_v<Key, Other>) return key;
+    else return nullptr;
+}
+
 /// The verification algorithm every verifier and keyring shares; writes the
 /// outcome to `result` (the caller's own object).
 /// `key_at(i, timestamp)` returns a pointer to the i-th key (primary first),
-/// or nullptr when that key is not active for this delivery. A key type names
+/// or nullptr when that key is not active for this delivery (or a handle, see
+/// visit_key). A key type names
 /// its algorithm (`using algorithm`), whose check() compares it with the
 /// delivery's entries and may report key_check::declined (the keyring's
 /// table reader, when the ring changed while read).
@@ -98,26 +115,29 @@ void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_v
     const auto content = [&](auto&& f) { scheme.signed_content(d, body, f); };
     bool any_active = false;
     for (std::size_t k = 0; k < key_count; ++k) {
-        const auto* key = key_at(k, delivered_at);
-        if (key == nullptr) continue;
+        const auto key = key_at(k, delivered_at);
+        if (!key) continue;
         any_active = true;
-        using algorithm = typename std::remove_cv_t<std::remove_pointer_t<decltype(key)>>::algorithm;
         key_check found = key_check::no_match;
-        std::size_t first = k;
-        if constexpr (has_check_pair<algorithm>::value) {
-            // Two usable keys in a row (a rotation's grace period) and a body
-            // large enough: both in one pass; the newer key wins a tie.
-            const auto* next =
-                k + 1 < key_count && body.size() >= algorithm::pair_min_body_size ? key_at(k + 1, delivered_at) : nullptr;
-            if (next != nullptr) {
-                found = algorithm::check_pair(*key, *next, d.signatures, content);
-                ++k; // `next` is done with too
-            } else {
-                found = algorithm::check(*key, d.signatures, content);
+        const std::size_t first = k;
+        visit_key(key, [&](const auto& typed) {
+            using key_type = std::remove_cv_t<std::remove_reference_t<decltype(typed)>>;
+            using algorithm = typename key_type::algorithm;
+            if constexpr (has_check_pair<algorithm>::value) {
+                // Two usable keys of one algorithm in a row (a rotation's grace
+                // period) and a body large enough: both in one pass; the newer
+                // key wins a tie.
+                if (k + 1 < key_count && body.size() >= algorithm::pair_min_body_size) {
+                    const auto next = key_at(k + 1, delivered_at);
+                    if (const key_type* same = next ? key_of_type<key_type>(next) : nullptr) {
+                        found = algorithm::check_pair(typed, *same, d.signatures, content);
+                        ++k; // `next` is done with too
+                        return;
+                    }
+                }
             }
-        } else {
-            found = algorithm::check(*key, d.signatures, content);
-        }
+            found = algorithm::check(typed, d.signatures, content);
+        });
         // declined: the key's source changed while read; its caller starts over.
         if (found == key_check::first || found == key_check::second) {
             result.error = std::error_code();
