@@ -22,6 +22,7 @@
 #include <hooksig/replay/redis_store.hpp>
 #endif
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -141,6 +142,8 @@ struct any_store {
     virtual ~any_store() = default;
     virtual std::error_code insert(std::string_view key, std::chrono::seconds ttl, bool& inserted) noexcept = 0;
     virtual std::error_code erase(std::string_view key) noexcept = 0;
+    /// Capacity figures of a bounded store (memory); empty figures for Redis, which expires keys itself.
+    virtual replay_store_stats stats() const noexcept = 0;
 };
 
 template <class Store>
@@ -151,6 +154,10 @@ struct store_adapter final : any_store {
         return store.insert(key, ttl, inserted);
     }
     std::error_code erase(std::string_view key) noexcept override { return store.erase(key); }
+    replay_store_stats stats() const noexcept override {
+        if constexpr (detail::has_store_stats<Store>::value) return store.stats();
+        else return {};
+    }
     Store store;
 };
 
@@ -186,6 +193,30 @@ std::string log_id(const Scheme& scheme, const Headers& headers, const std::stri
     if (const std::string_view key = find_idempotency_key(headers); !key.empty()) return loggable(key);
     return "body:" + body_sha256_hex(body).substr(0, 16);
 }
+
+/// Logs, at most once per 10 s, that the replay store dropped ids before their
+/// TTL ran out (each re-opens a replay window for that id): the operator
+/// should raise --capacity above delivery rate x TTL.
+class eviction_reporter {
+public:
+    void check(const std::optional<replay_store_stats>& stats) noexcept {
+        if (!stats || stats->early_evictions <= reported_.load(std::memory_order_relaxed)) return;
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::steady_clock::now().time_since_epoch()).count();
+        long long last = last_log_.load(std::memory_order_relaxed);
+        if (now - last < 10 || !last_log_.compare_exchange_strong(last, now)) return;
+        reported_.store(stats->early_evictions, std::memory_order_relaxed);
+        log_line("warning: replay store evicted %llu unexpired ids (the last after %lld s; oldest entry %lld s old; "
+                 "%zu of %zu held): raise --capacity above deliveries per second x --ttl\n",
+                 static_cast<unsigned long long>(stats->early_evictions),
+                 static_cast<long long>(stats->last_early_eviction_age.count()),
+                 static_cast<long long>(stats->oldest_age.count()), stats->size, stats->capacity);
+    }
+
+private:
+    std::atomic<std::uint64_t> reported_{0};
+    std::atomic<long long> last_log_{-1000};
+};
 
 /// 400 for deliveries whose headers are unusable, 401 for failed authentication.
 int status_for(const std::error_code& error) {
@@ -249,6 +280,7 @@ int serve(const config& cfg, const Scheme& scheme) {
     guard_options.ttl = std::chrono::seconds(cfg.ttl);
     guard_options.on_store_failure = cfg.fail_open ? store_failure_policy::fail_open : store_failure_policy::fail_closed;
     replay_guard<any_store> guard(*store, guard_options);
+    eviction_reporter evictions;
 
     httplib::Server server;
     server.Post(".*", [&](const httplib::Request& request, httplib::Response& response) {
@@ -265,6 +297,7 @@ int serve(const config& cfg, const Scheme& scheme) {
         } else {
             key_id = std::string(verified.key_id());
             const replay_result seen = guard.check_delivery(scheme, request.headers, request.body);
+            evictions.check(guard.store_stats());
             if (seen.error) {
                 response.status = 503;
                 response.set_content("store unavailable\n", "text/plain");

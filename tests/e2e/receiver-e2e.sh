@@ -188,6 +188,17 @@ wait "$send_pid"; rc9=$?
 check "a retrying sender is delivered after Redis returns" '[ $rc9 = 0 ] && grep -q "^attempt 1: HTTP 503" "$w/out9" && grep -q "^delivered msg_e2e_retry$" "$w/out9"'
 check "retries keep the message id (one accepted)" '[ "$(grep -c "id=msg_e2e_retry verdict=accepted" "$w/receiver.log")" = 1 ]'
 
+# 5b. A memory store too small for the traffic: ids evicted before their TTL are
+#     reported (rate-limited), so the operator can size --capacity (issue #17 row 11).
+"$receiver" --listen 127.0.0.1:0 --keyring "$w/keys" --capacity 2 > "$w/small.log" 2>&1 &
+open_pid=$!
+for _ in $(seq 200); do grep -q '^listening ' "$w/small.log" && break; sleep 0.05; done
+small_port=$(sed -n 's/^listening 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$w/small.log")
+for i in 1 2 3 4; do "$cli" send "http://127.0.0.1:$small_port/hook" --keyring "$w/keys" --id "msg_small_$i" --event small > /dev/null; done
+kill -TERM "$open_pid"; wait "$open_pid"; open_pid=''
+check "a store that drops unexpired ids says so once, with the figures to size it" \
+  '[ "$(grep -c "warning: replay store evicted" "$w/small.log")" = 1 ] && grep -q "evicted 1 unexpired ids .*2 of 2 held): raise --capacity" "$w/small.log"'
+
 # 6. The log holds no secret and no signature.
 check "the log never shows a secret or a signature" \
   '! grep -qF "$(cat "$w/secret1")" "$w/receiver.log" && ! grep -qF "$new_secret" "$w/receiver.log" && ! grep -q "v1," "$w/receiver.log"'
