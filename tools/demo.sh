@@ -21,13 +21,15 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 echo '$ hooksig secret                       # a new endpoint secret (shown once)'
 secret=$("$hooksig" secret); echo "whsec_…${secret: -4}   (full secret kept in a shell variable, not printed)"
 printf '%s' '{"type":"payment.succeeded","amount":4200}' > "$work/body"
-echo '$ hooksig sign --secret "$secret" --body-file body > headers'
-"$hooksig" sign --secret "$secret" --body-file "$work/body" | tee "$work/headers"
-echo '$ hooksig verify --secret "$secret" --headers-file headers --body-file body'
-"$hooksig" verify --secret "$secret" --headers-file "$work/headers" --body-file "$work/body"
+echo '$ export HOOKSIG_SECRET="$secret"         # secrets stay off the command line (or --secret-file F)'
+export HOOKSIG_SECRET="$secret"
+echo '$ hooksig sign --body-file body > headers'
+"$hooksig" sign --body-file "$work/body" | tee "$work/headers"
+echo '$ hooksig verify --headers-file headers --body-file body'
+"$hooksig" verify --headers-file "$work/headers" --body-file "$work/body"
 printf '%s' '{"type":"payment.succeeded","amount":9999}' > "$work/tampered"
-echo '$ hooksig verify --secret "$secret" --headers-file headers --body-file tampered   # amount changed'
-if "$hooksig" verify --secret "$secret" --headers-file "$work/headers" --body-file "$work/tampered"; then
+echo '$ hooksig verify --headers-file headers --body-file tampered   # amount changed'
+if "$hooksig" verify --headers-file "$work/headers" --body-file "$work/tampered"; then
   echo "demo failed: the tampered body verified" >&2; exit 1
 fi
 echo "(exit status 1: tampered body rejected)"
