@@ -45,6 +45,23 @@ struct verify_result {
     explicit operator bool() const noexcept { return !error; }
 };
 
+/// Length of a key id (secret::key_id()): 12 lower-case hex characters.
+inline constexpr std::size_t key_id_size = 12;
+
+/// The outcome of a keyring verification: verify_result plus the id of the
+/// key that matched, so operators can see when an old key stops being used.
+/// `key_index` is the key's position in the ring at that moment (0 = newest);
+/// the key id is the stable name.
+struct keyring_verify_result : verify_result {
+    char matched_id[key_id_size] = {}; ///< the matching key's id (valid on success)
+
+    /// The matching key's id on success (12 hex characters), empty otherwise.
+    /// Points into this object.
+    std::string_view key_id() const noexcept {
+        return error ? std::string_view() : std::string_view(matched_id, key_id_size);
+    }
+};
+
 namespace detail {
 
 /// Smallest body for which two HMAC keys are checked in one pass (kept for
@@ -150,6 +167,169 @@ void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_v
 
 } // namespace detail
 
+/// Most keys one streaming verification carries: a verifier's first eight,
+/// a keyring's usable ones (a keyring holds at most eight).
+inline constexpr std::size_t verification_max_keys = 8;
+
+namespace detail {
+struct verification_start {};
+} // namespace detail
+
+/// A verification in progress, for bodies read in pieces: verifier::begin and
+/// keyring_verifier::begin check the headers, the timestamp and the keys
+/// before any body byte is read; update() feeds the body as it arrives;
+/// finish() compares, in constant time, each key's MAC with the signature
+/// entries, as verify() does. A failure the headers decide (missing or
+/// malformed headers, a stale timestamp, no usable key) is known at once:
+/// error() is set, update() does nothing, and finish() returns it, so the
+/// body need not be read at all.
+///
+/// noexcept and allocation-free throughout. It holds views into the headers
+/// given to begin (keep them alive until finish) and copies of the keys'
+/// prepared HMAC states, wiped when it is destroyed. Not copyable; one thread.
+/// HMAC-SHA256 only: streaming a body through other algorithms (Ed25519
+/// signs the whole message) needs the body buffered.
+class verification {
+public:
+    verification(const verification&) = delete;
+    verification& operator=(const verification&) = delete;
+    ~verification() { ct::wipe(outer_, sizeof outer_); }
+
+    /// The failure decided from the headers alone, or empty while the delivery
+    /// may still verify.
+    const std::error_code& error() const noexcept { return early_; }
+
+    /// Feeds the next `bytes` of the raw body. Does nothing after a failure.
+    void update(std::string_view bytes) noexcept {
+        if (early_ || finished_) return;
+        for (std::size_t k = 0; k < keys_; ++k) engines_[k].update(bytes);
+    }
+
+    /// Ends the body and compares: success with the matching key's index (and,
+    /// from a keyring, its id), or errc::no_matching_signature, or the failure
+    /// error() holds. Call once; later calls return errc::invalid_argument.
+    [[nodiscard]] keyring_verify_result finish() noexcept {
+        keyring_verify_result result;
+        result.timestamp = timestamp_;
+        if (finished_) {
+            result.error = errc::invalid_argument;
+            return result;
+        }
+        finished_ = true;
+        if (early_) {
+            result.error = early_;
+            return result;
+        }
+        result.error = errc::no_matching_signature;
+        for (std::size_t k = 0; k < keys_; ++k) {
+            for (std::size_t p = 0; p < suffix_count_; ++p) engines_[k].update(suffix_[p]);
+            std::uint8_t tag[mac_size];
+            engines_[k].finish_hmac(outer_[k], tag);
+            if (algorithms::hmac_sha256::find(delivery_.signatures, tag)) {
+                result.error = std::error_code();
+                result.key_index = key_index_[k];
+                if (has_ids_) std::memcpy(result.matched_id, ids_[k], key_id_size);
+                return result;
+            }
+        }
+        return result;
+    }
+
+    /// Internal: made by begin() (see verifier::begin).
+    template <class Start>
+    verification(detail::verification_start, Start&& start) noexcept {
+        start(*this);
+    }
+
+    /// Internal, for begin(): parses `headers` with `scheme` and checks the
+    /// timestamp at `now`; false (error() set) when the delivery cannot verify.
+    template <class Scheme, class Headers>
+    bool read_headers(const Scheme& scheme, const Headers& headers, unix_seconds now,
+                      std::chrono::seconds tolerance) noexcept {
+        if (const std::error_code parsed = scheme.parse(headers, delivery_)) return fail(parsed);
+        delivered_at_ = now;
+        if (delivery_.has_timestamp) {
+            timestamp_ = delivery_.timestamp;
+            delivered_at_ = delivery_.timestamp;
+            if (const std::error_code fresh = check_timestamp(delivery_.timestamp, now, tolerance)) return fail(fresh);
+        }
+        if (delivery_.signatures.candidates() == 0) return fail(errc::no_matching_signature);
+        return true;
+    }
+
+    /// Internal: the time keys must be active at besides now (the delivery's
+    /// timestamp, or now for schemes without one).
+    unix_seconds delivered_at() const noexcept { return delivered_at_; }
+
+    /// Internal: drops the keys added so far (a keyring reader starting over).
+    void clear_keys() noexcept {
+        keys_ = 0;
+        ct::wipe(outer_, sizeof outer_);
+    }
+
+    /// Internal: adds a key by its prepared states, with its index (and id).
+    /// False when verification_max_keys are held already.
+    bool add_key(const std::uint32_t inner[8], const std::uint32_t outer[8], std::size_t index,
+                 const char* id = nullptr) noexcept {
+        if (keys_ == verification_max_keys) return false;
+        engines_[keys_].restart(inner, detail::sha256_block_size);
+        std::memcpy(outer_[keys_], outer, sizeof outer_[keys_]);
+        key_index_[keys_] = index;
+        if (id != nullptr) {
+            std::memcpy(ids_[keys_], id, key_id_size);
+            has_ids_ = true;
+        }
+        ++keys_;
+        return true;
+    }
+
+    /// Internal: with the keys added, feeds the signed content that precedes
+    /// the body and keeps what follows it; errc::no_active_key without keys.
+    template <class Scheme>
+    void start_content(const Scheme& scheme) noexcept {
+        if (keys_ == 0) {
+            fail(errc::no_active_key);
+            return;
+        }
+        static constexpr char body_marker[1] = {0};
+        const std::string_view marker(body_marker, 0);
+        scheme.signed_content(delivery_, marker, [&](const auto&... parts) {
+            bool after_body = false;
+            (feed_part(std::string_view(parts), marker, after_body), ...);
+        });
+    }
+
+private:
+    bool fail(std::error_code code) noexcept {
+        early_ = code;
+        return false;
+    }
+
+    void feed_part(std::string_view part, std::string_view marker, bool& after_body) noexcept {
+        if (part.data() == marker.data() && part.empty()) {
+            after_body = true;
+        } else if (after_body) {
+            if (suffix_count_ < std::size(suffix_)) suffix_[suffix_count_++] = part;
+        } else {
+            for (std::size_t k = 0; k < keys_; ++k) engines_[k].update(part);
+        }
+    }
+
+    delivery delivery_;
+    std::error_code early_;
+    unix_seconds timestamp_ = 0;
+    unix_seconds delivered_at_ = 0;
+    bool finished_ = false;
+    bool has_ids_ = false;
+    std::size_t keys_ = 0;
+    detail::sha256_engine engines_[verification_max_keys];
+    std::uint32_t outer_[verification_max_keys][8];
+    std::size_t key_index_[verification_max_keys];
+    char ids_[verification_max_keys][key_id_size];
+    std::string_view suffix_[4];
+    std::size_t suffix_count_ = 0;
+};
+
 /// Verifies deliveries of one wire scheme under a fixed set of keys.
 ///
 /// Build once (it prepares each key's HMAC states, allocating), then call
@@ -191,6 +371,28 @@ public:
         detail::verify_delivery(scheme_, headers, body, now, options_.tolerance, keys_.size(),
                                 [this](std::size_t i, unix_seconds) { return &keys_[i]; }, result);
         return result;
+    }
+
+    /// Starts a streaming verification of a delivery with these headers at the
+    /// clock's now (see hooksig::verification): headers, timestamp and keys are
+    /// checked before any body byte; feed the body with update(), then finish().
+    /// Uses the first verification_max_keys keys. The headers (and this
+    /// verifier) must outlive the result.
+    template <class Headers>
+    [[nodiscard]] verification begin(const Headers& headers) const noexcept {
+        return begin(headers, clock_.now());
+    }
+
+    /// begin() as if the time were `now`.
+    template <class Headers>
+    [[nodiscard]] verification begin(const Headers& headers, unix_seconds now) const noexcept {
+        return verification(detail::verification_start{}, [&](verification& v) noexcept {
+            if (!v.read_headers(scheme_, headers, now, options_.tolerance)) return;
+            for (std::size_t i = 0; i < keys_.size(); ++i)
+                if (!v.add_key(detail::hmac_key_states::inner(keys_[i]), detail::hmac_key_states::outer(keys_[i]), i))
+                    break;
+            v.start_content(scheme_);
+        });
     }
 
     /// The scheme this verifier reads.

@@ -152,7 +152,8 @@ std::vector<secret_text> secret_texts(const options& opts, bool body_on_stdin) {
     std::size_t position = 0;
     for (const std::string& text : opts.all("--secret")) out.push_back({"--secret #" + std::to_string(++position), text});
     if (opts.has("--secret-file")) {
-        if (opts.one("--secret-file") == "-" && body_on_stdin && !opts.has("--body-file") && !opts.has("--event"))
+        const bool body_is_stdin = !opts.has("--body-file") || opts.one("--body-file") == "-";
+        if (opts.one("--secret-file") == "-" && body_on_stdin && body_is_stdin && !opts.has("--event"))
             throw usage_error("--secret-file - reads standard input: give the body with --body-file");
         for (secret_text& s : read_secret_file(opts.one("--secret-file"))) out.push_back(std::move(s));
     }
@@ -171,7 +172,20 @@ std::string read_stdin() {
 }
 
 std::string read_body(const options& opts) {
-    return opts.has("--body-file") ? read_file(opts.one("--body-file"), "--body-file") : read_stdin();
+    const bool from_stdin = !opts.has("--body-file") || opts.one("--body-file") == "-";
+    return from_stdin ? read_stdin() : read_file(opts.one("--body-file"), "--body-file");
+}
+
+void stream_body(const options& opts, const std::function<void(std::string_view)>& piece) {
+    const bool from_stdin = !opts.has("--body-file") || opts.one("--body-file") == "-";
+    std::FILE* in = from_stdin ? stdin : std::fopen(opts.one("--body-file").c_str(), "rb");
+    if (in == nullptr) throw usage_error("--body-file " + printable_argument(opts.one("--body-file")) + ": cannot be read");
+    std::vector<char> buffer(64 * 1024);
+    std::size_t got = 0;
+    while ((got = std::fread(buffer.data(), 1, buffer.size(), in)) != 0) piece(std::string_view(buffer.data(), got));
+    const bool failed = std::ferror(in) != 0;
+    if (!from_stdin) std::fclose(in);
+    if (failed) throw usage_error("the body cannot be read");
 }
 
 unix_seconds parse_seconds(const std::string& flag, const std::string& text) {

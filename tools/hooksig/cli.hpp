@@ -75,6 +75,9 @@ std::string read_file(const std::string& path, const std::string& what = "file")
 std::string read_stdin();
 /// The body: --body-file F, or standard input.
 std::string read_body(const options& opts);
+/// Streams the body (--body-file F, `-` or no flag: standard input) to `piece`
+/// in 64 KiB reads, for verification that never holds the whole body.
+void stream_body(const options& opts, const std::function<void(std::string_view)>& piece);
 /// Parses canonical decimal Unix seconds (for --timestamp, --now); usage error otherwise.
 unix_seconds parse_seconds(const std::string& flag, const std::string& text);
 /// Parses `Name: value` (value without surrounding spaces, tabs or CR).

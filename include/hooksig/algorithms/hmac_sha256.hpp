@@ -217,10 +217,11 @@ struct hmac_sha256 {
         return find(entries, tags[1]) ? key_check::second : key_check::no_match;
     }
 
-private:
-    // Compares `tag` with the HMAC-SHA256 entries, decoding them as it goes
-    // (later keys reuse them), then wipes it. A delivery that matches
-    // nothing is compared with every entry.
+    /// Compares a computed `tag` with the HMAC-SHA256 entries of `entries`,
+    /// decoding them as it goes (later keys reuse them), then wipes it: what
+    /// check() does after computing, for callers that computed the tag in
+    /// pieces (streaming verification). A delivery that matches nothing is
+    /// compared with every entry.
     template <class List>
     static bool find(List& entries, std::uint8_t tag[mac_size]) noexcept {
         detail::ctgrind::poison(tag, mac_size);
@@ -236,6 +237,7 @@ private:
         return matched;
     }
 
+private:
     // A key's tag of `parts`; false when the key declined (its mac() returns
     // bool: the keyring's table reader, when the ring changed while read).
     template <class Key, class... Parts>

@@ -73,9 +73,6 @@ inline constexpr std::size_t keyring_max_keys = 8;
 /// (Svix, Revolut). An old secret must not live forever.
 inline constexpr std::chrono::seconds keyring_max_grace{7 * 24 * 3600};
 
-/// Length of a key id (secret::key_id()): 12 lower-case hex characters.
-inline constexpr std::size_t key_id_size = 12;
-
 /// When a key may be used: from `not_before` (inclusive) to `not_after`
 /// (exclusive; none means no end), in Unix seconds.
 struct key_window {
@@ -109,20 +106,6 @@ constexpr key_state state_at(const key_window& w, unix_seconds now) noexcept {
 struct key_entry {
     secret key;        ///< the secret (whsec_ or text kind)
     key_window window; ///< when it is active
-};
-
-/// The outcome of a keyring verification: verify_result plus the id of the
-/// key that matched, so operators can see when an old key stops being used.
-/// `key_index` is the key's position in the ring at that moment (0 = newest);
-/// the key id is the stable name.
-struct keyring_verify_result : verify_result {
-    char matched_id[key_id_size] = {}; ///< the matching key's id (valid on success)
-
-    /// The matching key's id on success (12 hex characters), empty otherwise.
-    /// Points into this object.
-    std::string_view key_id() const noexcept {
-        return error ? std::string_view() : std::string_view(matched_id, key_id_size);
-    }
 };
 
 namespace detail {
@@ -343,6 +326,23 @@ public:
 
     /// The position in the ring of the i-th key key_at returned.
     std::size_t ring_index(std::size_t i) const noexcept { return ring_index_[i]; }
+
+    /// Copies the prepared states of the i-th key key_at returned (8 words
+    /// each). The copy belongs to one state of the ring only if consistent()
+    /// holds after it.
+    void copy_states(std::size_t i, std::uint32_t inner[8], std::uint32_t outer[8]) const noexcept {
+        const keyring_verify_slot& slot = *keys_[i].slot_;
+        for (std::size_t w = 0; w < 4; ++w) {
+            const std::uint64_t in = slot.states[w].load(std::memory_order_relaxed);
+            const std::uint64_t out = slot.states[4 + w].load(std::memory_order_relaxed);
+            std::memcpy(inner + 2 * w, &in, sizeof in);
+            std::memcpy(outer + 2 * w, &out, sizeof out);
+        }
+    }
+
+    /// True when no writer has published since the reader started and key_at
+    /// found nothing stale: everything copied so far is one state of the ring.
+    bool consistent() const noexcept { return !stale_ && unchanged(); }
 
     /// Copies the id of the i-th key key_at returned (key_id_size bytes) to `out`.
     void copy_id(std::size_t i, char* out) const noexcept {
@@ -632,6 +632,52 @@ public:
             result);
         if (!result.error) std::memcpy(result.matched_id, slots[result.key_index].material->id, key_id_size);
         return result;
+    }
+
+    /// Starts a streaming verification at the ring's now (see
+    /// hooksig::verification and verifier::begin): the keys usable for this
+    /// delivery are copied from the ring once, so a rotation meanwhile does
+    /// not change what this verification uses. The headers (and the ring)
+    /// must outlive the result.
+    template <class Headers>
+    [[nodiscard]] verification begin(const Headers& headers) const noexcept {
+        return begin(headers, ring_.clock().now());
+    }
+
+    /// begin() as if the time were `now`.
+    template <class Headers>
+    [[nodiscard]] verification begin(const Headers& headers, unix_seconds now) const noexcept {
+        return verification(detail::verification_start{}, [&](verification& v) noexcept {
+            if (!v.read_headers(scheme_, headers, now, options_.tolerance)) return;
+            std::uint32_t inner[8], outer[8];
+            char id[key_id_size];
+            bool whole = false;
+            // As verify(): the table, started over if a writer publishes meanwhile;
+            // after two void attempts a snapshot, which is always whole.
+            for (int attempt = 0; attempt < 2 && !whole; ++attempt) {
+                v.clear_keys();
+                detail::keyring_table_reader reader(*ring_.verify_table_, now);
+                for (std::size_t i = 0; reader.key_at(i, v.delivered_at()) != nullptr; ++i) {
+                    reader.copy_states(i, inner, outer);
+                    reader.copy_id(i, id);
+                    v.add_key(inner, outer, reader.ring_index(i), id);
+                }
+                whole = reader.consistent();
+            }
+            ct::wipe(inner, sizeof inner);
+            ct::wipe(outer, sizeof outer);
+            if (!whole) {
+                v.clear_keys();
+                const auto state = ring_.snapshot();
+                for (std::size_t i = 0; i < state->slots.size(); ++i) {
+                    const detail::keyring_slot& slot = state->slots[i];
+                    if (!detail::key_usable(slot.window, v.delivered_at(), now)) continue;
+                    v.add_key(detail::hmac_key_states::inner(slot.material->prepared),
+                              detail::hmac_key_states::outer(slot.material->prepared), i, slot.material->id);
+                }
+            }
+            v.start_content(scheme_);
+        });
     }
 
     /// The scheme this verifier reads.

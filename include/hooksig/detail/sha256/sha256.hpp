@@ -139,6 +139,14 @@ public:
     }
     /// Starts a plain SHA-256 (from the standard initial values).
     sha256_engine() noexcept : sha256_engine(sha256_iv, 0) {}
+
+    /// Starts over from the 8 chaining values `words`, which have absorbed
+    /// `absorbed` bytes (a multiple of the block size).
+    void restart(const std::uint32_t* words, std::uint64_t absorbed) noexcept {
+        std::memcpy(state_, words, sizeof state_);
+        total_ = absorbed;
+        buffered_ = 0;
+    }
     sha256_engine(const sha256_engine&) = delete;
     sha256_engine& operator=(const sha256_engine&) = delete;
     ~sha256_engine() {
