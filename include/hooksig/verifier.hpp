@@ -167,10 +167,6 @@ void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_v
 
 } // namespace detail
 
-/// Most keys one streaming verification carries: a verifier's first eight,
-/// a keyring's usable ones (a keyring holds at most eight).
-inline constexpr std::size_t verification_max_keys = 8;
-
 namespace detail {
 struct verification_start {};
 } // namespace detail

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <random>
+#include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -183,4 +184,74 @@ TEST_CASE("a keyring stream keeps the keys it started with through a rotation", 
     v.update(std::string_view(body).substr(1000));
     CHECK(v.finish()); // begun while the old key was active
     CHECK(check.verify(headers, body).error == errc::no_matching_signature); // a new verification does not
+}
+
+namespace {
+
+template <class Scheme>
+Scheme scheme_for_test() {
+    if constexpr (std::is_same_v<Scheme, square>) return square("https://hooks.example.com/square");
+    else return Scheme{};
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("streamed signing writes what sign() writes for the whole body, for every scheme",
+                   "[streaming][sign]", standard_webhooks, stripe, github, slack, shopify, raw_hex, raw_base64,
+                   paddle, square) {
+    const TestType scheme = scheme_for_test<TestType>();
+    std::vector<secret> keys(2);
+    REQUIRE_FALSE(scheme.make_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", keys[0]));
+    REQUIRE_FALSE(scheme.make_secret("whsec_1F3SF3ywmrgSNyFwLFytu3Cry3zCxJ0uFSv8x6z+qOk=", keys[1]));
+    const signer<TestType, fixed_clock> sign_with(keys, scheme, fixed_clock{1700000000});
+    keyring<fixed_clock> ring(fixed_clock{1700000000});
+    REQUIRE_FALSE(ring.rotate(keys[1], std::chrono::seconds(0)));
+    REQUIRE_FALSE(ring.rotate(keys[0], std::chrono::hours(1)));
+    const keyring_signer<TestType, fixed_clock> ring_sign(ring, scheme);
+    std::mt19937_64 rng(0x7369676e);
+    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{5000}}) {
+        CAPTURE(size);
+        std::string body(size, '\0');
+        for (char& c : body) c = static_cast<char>(rng());
+        sign_options options;
+        options.id = "msg_stream_sign";
+        const auto streamed = [&](signing<TestType>&& started) {
+            signing<TestType>& s = started;
+            REQUIRE_FALSE(s.error());
+            std::size_t at = 0;
+            while (at < body.size()) {
+                const std::size_t n = std::min<std::size_t>(rng() % 200, body.size() - at);
+                s.update(std::string_view(body).substr(at, n));
+                at += n;
+            }
+            std::vector<header> out;
+            REQUIRE_FALSE(s.finish(out));
+            std::vector<header> again;
+            CHECK(s.finish(again) == errc::invalid_argument);
+            return out;
+        };
+        const auto same = [](const std::vector<header>& a, const std::vector<header>& b) {
+            REQUIRE(a.size() == b.size());
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                CHECK(a[i].name == b[i].name);
+                CHECK(a[i].value == b[i].value);
+            }
+        };
+        same(streamed(sign_with.begin(options)), sign_with.sign(body, options));
+        same(streamed(ring_sign.begin(options)), ring_sign.sign(body, options));
+    }
+}
+
+TEST_CASE("streamed signing reports what sign() would refuse at begin", "[streaming][sign]") {
+    const signer<standard_webhooks, fixed_clock> sign_with({secret::generate()}, {}, fixed_clock{1700000000});
+    sign_options bad_id;
+    bad_id.id = "has space";
+    signing<standard_webhooks> s = sign_with.begin(bad_id);
+    CHECK(s.error() == errc::invalid_argument);
+    std::vector<header> out;
+    CHECK(s.finish(out) == errc::invalid_argument);
+    CHECK(out.empty());
+    keyring<fixed_clock> empty_ring(fixed_clock{1700000000});
+    const keyring_signer<standard_webhooks, fixed_clock> none(empty_ring);
+    CHECK(none.begin().error() == errc::no_active_key);
 }

@@ -28,10 +28,18 @@ int run_sign(const std::vector<std::string>& args) {
             throw usage_error("--id needs 1 to 256 visible ASCII characters");
         if (opts.has("--timestamp")) choices.timestamp = parse_seconds("--timestamp", opts.one("--timestamp"));
         else if (opts.has("--now")) choices.timestamp = ring.clock().now();
-        const std::string body = read_body(opts);
-        const std::vector<header> headers = opts.has("--keyring")
-                                                ? keyring_signer<scheme_type, fixed_clock>(ring, scheme).sign(body, choices)
-                                                : signer<scheme_type>(secrets, scheme).sign(body, choices);
+        // The body streams through in 64 KiB reads: any size in constant memory.
+        const auto sign_streaming = [&](signing<scheme_type>&& started) {
+            signing<scheme_type>& s = started;
+            if (s.error()) throw error(s.error());
+            stream_body(opts, [&s](std::string_view piece) { s.update(piece); });
+            std::vector<header> out;
+            detail::throw_if(s.finish(out));
+            return out;
+        };
+        const std::vector<header> headers =
+            opts.has("--keyring") ? sign_streaming(keyring_signer<scheme_type, fixed_clock>(ring, scheme).begin(choices))
+                                  : sign_streaming(signer<scheme_type>(secrets, scheme).begin(choices));
         for (const header& h : headers) std::printf("%s: %s\n", h.name.c_str(), h.value.c_str());
         return std::fflush(stdout) == 0 ? exit_valid : exit_usage;
     });

@@ -720,6 +720,24 @@ public:
                                      out);
     }
 
+    /// Starts signing a body produced in pieces at the ring's now (see
+    /// hooksig::signing), with the keys sign() would use; a rotation
+    /// meanwhile does not change them.
+    [[nodiscard]] signing<Scheme> begin(const sign_options& options = {}) const {
+        return begin(options, ring_.clock().now());
+    }
+
+    /// begin() as if the time were `now`.
+    [[nodiscard]] signing<Scheme> begin(const sign_options& options, unix_seconds now) const {
+        return signing<Scheme>(detail::signing_start{}, scheme_, [&](signing<Scheme>& s) {
+            if (!s.fix_fields(options, now)) return;
+            const auto state = ring_.snapshot();
+            for (const detail::keyring_slot& slot : state->slots)
+                if (detail::key_usable(slot.window, s.signed_at(), now)) s.add_key(slot.material->prepared);
+            s.start_content();
+        });
+    }
+
     /// Throwing form of sign() at the ring's now, for code that prefers exceptions.
     std::vector<header> sign(std::string_view body, const sign_options& options = {}) const {
         std::vector<header> out;

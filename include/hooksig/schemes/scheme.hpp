@@ -55,6 +55,10 @@ namespace hooksig {
 /// the cap bounds the work an attacker can ask for (errc::too_many_signatures).
 inline constexpr std::size_t max_signatures = 32;
 
+/// Most keys one streaming verification or signature carries (verifier's
+/// and signer's first eight; a keyring holds at most eight).
+inline constexpr std::size_t verification_max_keys = 8;
+
 /// Longest message id accepted on either side.
 inline constexpr std::size_t message_id_max_size = 256;
 
