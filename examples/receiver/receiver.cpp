@@ -106,7 +106,8 @@ config parse_args(int argc, char** argv) {
             std::fputs(usage_text, stdout);
             std::exit(0);
         }
-        if (i + 1 >= argc) throw usage_error("unknown option or missing value: '" + flag + "'");
+        // Arguments are named by position, never echoed: a misplaced one may be a secret.
+        if (i + 1 >= argc) throw usage_error("argument #" + std::to_string(i) + ": unknown option or missing value");
         const std::string value = argv[++i];
         if (flag == "--listen") {
             split_host_port(flag, value, c.listen_host, c.listen_port, 0);
@@ -128,7 +129,7 @@ config parse_args(int argc, char** argv) {
         } else if (flag == "--capacity") {
             c.capacity = parse_number(flag, value, 1, 100000000);
         } else {
-            throw usage_error("unknown option '" + flag + "'");
+            throw usage_error("argument #" + std::to_string(i - 1) + ": unknown option");
         }
     }
     if (!have_listen) throw usage_error("give --listen HOST:PORT");
@@ -379,7 +380,9 @@ int with_scheme(const config& cfg, F&& f) {
     if (!cfg.url.empty()) options.url = cfg.url;
     int result = 2;
     const scheme_choice_error chosen = hooksig::with_scheme(cfg.scheme, options, [&](const auto& scheme) { result = f(scheme); });
-    if (!chosen) throw usage_error(chosen.reason == "unknown scheme" ? "unknown scheme '" + cfg.scheme + "'" : std::string(chosen.reason));
+    if (!chosen)
+        throw usage_error(chosen.reason == "unknown scheme" ? "unknown --scheme (known: " + scheme_names() + ")"
+                                                            : std::string(chosen.reason));
     return result;
 }
 

@@ -74,6 +74,26 @@ struct has_check_pair : std::false_type {};
 template <class Algorithm>
 struct has_check_pair<Algorithm, std::void_t<decltype(Algorithm::pair_min_body_size)>> : std::true_type {};
 
+/// The checks every verification makes before any MAC, the one-call and the
+/// streaming one alike: parse `headers` into `d`, check the timestamp (stored
+/// in `timestamp` when the scheme has one) and that some signature entry is
+/// there. `delivered_at` becomes the time keys must be active at besides now.
+/// @return the error that ends the verification, or empty.
+template <class Scheme, class Headers>
+HOOKSIG_ALWAYS_INLINE std::error_code read_delivery(const Scheme& scheme, const Headers& headers, unix_seconds now,
+                                                    std::chrono::seconds tolerance, delivery& d, unix_seconds& timestamp,
+                                                    unix_seconds& delivered_at) noexcept {
+    if (const std::error_code parsed = scheme.parse(headers, d)) return parsed;
+    delivered_at = now;
+    if (d.has_timestamp) {
+        timestamp = d.timestamp;
+        delivered_at = d.timestamp;
+        if (const std::error_code fresh = check_timestamp(d.timestamp, now, tolerance)) return fresh;
+    }
+    if (d.signatures.candidates() == 0) return errc::no_matching_signature;
+    return {};
+}
+
 /// Calls f(key) with the key a key source returned: a pointer to a key type
 /// (hmac_key, the keyring's table key). A source that holds keys of several
 /// algorithms returns a handle and overloads visit_key for it (found by
@@ -111,20 +131,11 @@ void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_v
     result.key_index = static_cast<std::size_t>(-1);
     result.timestamp = 0;
     delivery d;
-    if (const std::error_code parsed = scheme.parse(headers, d)) {
-        result.error = parsed;
+    unix_seconds delivered_at = now;
+    if (const std::error_code bad = read_delivery(scheme, headers, now, tolerance, d, result.timestamp, delivered_at)) {
+        result.error = bad;
         return;
     }
-    unix_seconds delivered_at = now;
-    if (d.has_timestamp) {
-        result.timestamp = d.timestamp;
-        delivered_at = d.timestamp;
-        if (const std::error_code fresh = check_timestamp(d.timestamp, now, tolerance)) {
-            result.error = fresh;
-            return;
-        }
-    }
-    if (d.signatures.candidates() == 0) return; // result.error is still no_matching_signature
     // Each key's algorithm checks it against the entries of that algorithm
     // (algorithms/algorithm.hpp); the loop only orders the keys and records
     // the first match. Fills in success in the caller's own object, never a
@@ -237,20 +248,15 @@ public:
         start(*this);
     }
 
-    /// Internal, for begin(): parses `headers` with `scheme` and checks the
-    /// timestamp at `now`; false (error() set) when the delivery cannot verify.
+    /// Internal, for begin(): the checks verify() makes before any MAC
+    /// (detail::read_delivery, the same code); false (error() set) when the
+    /// delivery cannot verify.
     template <class Scheme, class Headers>
     bool read_headers(const Scheme& scheme, const Headers& headers, unix_seconds now,
                       std::chrono::seconds tolerance) noexcept {
-        if (const std::error_code parsed = scheme.parse(headers, delivery_)) return fail(parsed);
-        delivered_at_ = now;
-        if (delivery_.has_timestamp) {
-            timestamp_ = delivery_.timestamp;
-            delivered_at_ = delivery_.timestamp;
-            if (const std::error_code fresh = check_timestamp(delivery_.timestamp, now, tolerance)) return fail(fresh);
-        }
-        if (delivery_.signatures.candidates() == 0) return fail(errc::no_matching_signature);
-        return true;
+        const std::error_code bad =
+            detail::read_delivery(scheme, headers, now, tolerance, delivery_, timestamp_, delivered_at_);
+        return bad ? fail(bad) : true;
     }
 
     /// Internal: the time keys must be active at besides now (the delivery's

@@ -99,6 +99,13 @@ for args in "--keyring $w/keys" "--listen 127.0.0.1:0" "--listen 127.0.0.1:0 --k
 done
 timeout 10 "$receiver" --listen 127.0.0.1:0 --keyring "$w/keys" --scheme github > /dev/null 2> "$w/err"
 check "a keyring of the wrong kind for --scheme is named by key id" 'grep -q "key $old_id is not a github secret" "$w/err"'
+# A secret typed where an option or a scheme belongs is named by position, never echoed (issue #17).
+leak=$(cat "$w/secret1")
+for args in "--listen 127.0.0.1:0 --keyring $w/keys $leak" "--listen 127.0.0.1:0 --keyring $w/keys $leak x" \
+            "--listen 127.0.0.1:0 --keyring $w/keys --scheme $leak"; do
+  timeout 10 "$receiver" $args > /dev/null 2> "$w/err"; rc=$?
+  check "a misplaced secret is refused without being echoed" '[ $rc = 2 ] && ! grep -qF -- "$leak" "$w/err"'
+done
 "$receiver" --listen 127.0.0.1:0 --keyring "$w/keys" --redis "127.0.0.1:$redis_port" > "$w/receiver.log" 2>&1 &
 receiver_pid=$!
 wait_log '^listening ' || { echo "FAIL receiver did not start"; cat "$w/receiver.log"; exit 1; }
