@@ -28,10 +28,12 @@ PY
 )
 printf 'webhook-id: %s\nwebhook-timestamp: %s\nwebhook-signature: v1,%s\n' "$ID" "$TS" "$sig" > "$w/headers"
 rss() { sed -n 's/^\tMaximum resident set size (kbytes): //p' "$1"; }
+# ThreadSanitizer's shadow memory is resident: the memory bound is checked in the other builds.
+bounded() { [ -n "${TSAN_OPTIONS:-}" ] || [ "$(rss "$1")" -le 32768 ]; }
 /usr/bin/time -v "$cli" verify --secret-file "$w/secret" --headers-file "$w/headers" --now "$TS" --body-file "$w/body" \
   > "$w/out" 2> "$w/time"; rc=$?
 check "a ${mib} MiB body verifies (exit 0)" '[ $rc = 0 ] && grep -qx valid "$w/out"'
-check "in at most 32 MiB peak RSS (was: twice the body)" '[ "$(rss "$w/time")" -le 32768 ]'
+check "in at most 32 MiB peak RSS (was: twice the body)" 'bounded "$w/time"'
 echo "     peak RSS $(rss "$w/time") KiB for a ${mib} MiB body"
 "$cli" verify --secret-file "$w/secret" --headers-file "$w/headers" --now "$TS" --body-file - < "$w/body" > "$w/out2"; rc=$?
 check "--body-file - reads the body from standard input" '[ $rc = 0 ] && grep -qx valid "$w/out2"'
@@ -41,7 +43,7 @@ check "one more byte fails (exit 1)" '[ $rc = 1 ] && grep -qx "invalid: no match
 # Signing streams too: the same body signed in constant memory, and what it prints verifies.
 /usr/bin/time -v "$cli" sign --secret-file "$w/secret" --id "$ID" --timestamp "$TS" --body-file "$w/body" \
   > "$w/signed" 2> "$w/time2"; rc=$?
-check "sign streams a ${mib} MiB body in at most 32 MiB peak RSS" '[ $rc = 0 ] && [ "$(rss "$w/time2")" -le 32768 ]'
+check "sign streams a ${mib} MiB body in at most 32 MiB peak RSS" '[ $rc = 0 ] && bounded "$w/time2"'
 echo "     sign: peak RSS $(rss "$w/time2") KiB"
 "$cli" verify --secret-file "$w/secret" --headers-file "$w/signed" --now "$TS" --body-file "$w/body" > /dev/null; rc=$?
 check "what sign printed for it verifies" '[ $rc = 0 ]'
