@@ -293,28 +293,18 @@ public:
             fail(errc::no_active_key);
             return;
         }
-        static constexpr char body_marker[1] = {0};
-        const std::string_view marker(body_marker, 0);
-        scheme.signed_content(delivery_, marker, [&](const auto&... parts) {
-            bool after_body = false;
-            (feed_part(std::string_view(parts), marker, after_body), ...);
-        });
+        detail::split_signed_content(
+            scheme, delivery_,
+            [this](std::string_view part) {
+                for (std::size_t k = 0; k < keys_; ++k) engines_[k].update(part);
+            },
+            suffix_, suffix_count_);
     }
 
 private:
     bool fail(std::error_code code) noexcept {
         early_ = code;
         return false;
-    }
-
-    void feed_part(std::string_view part, std::string_view marker, bool& after_body) noexcept {
-        if (part.data() == marker.data() && part.empty()) {
-            after_body = true;
-        } else if (after_body) {
-            if (suffix_count_ < std::size(suffix_)) suffix_[suffix_count_++] = part;
-        } else {
-            for (std::size_t k = 0; k < keys_; ++k) engines_[k].update(part);
-        }
     }
 
     delivery delivery_;

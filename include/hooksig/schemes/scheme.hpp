@@ -159,6 +159,28 @@ struct delivery {
     signature_list signatures;       ///< candidate MACs (receiving)
 };
 
+namespace detail {
+
+/// For streaming (verification, signing): calls `prefix(part)` for each part
+/// of `scheme`'s signed content before the body, and keeps the parts after
+/// it in `suffix` (at most N). The body's place is found by a marker view
+/// passed as the body.
+template <class Scheme, std::size_t N, class Prefix>
+void split_signed_content(const Scheme& scheme, const delivery& d, Prefix&& prefix, std::string_view (&suffix)[N],
+                          std::size_t& suffix_count) noexcept {
+    static constexpr char body_marker[1] = {0};
+    const std::string_view marker(body_marker, 0);
+    bool after_body = false;
+    const auto one = [&](std::string_view part) {
+        if (part.data() == marker.data() && part.empty()) after_body = true;
+        else if (!after_body) prefix(part);
+        else if (suffix_count < N) suffix[suffix_count++] = part;
+    };
+    scheme.signed_content(d, marker, [&](const auto&... parts) { (one(std::string_view(parts)), ...); });
+}
+
+} // namespace detail
+
 /// True when `id` is a usable message id: 1..256 visible ASCII characters
 /// (no spaces, controls, NUL or non-ASCII bytes).
 HOOKSIG_ALWAYS_INLINE constexpr bool is_valid_message_id(std::string_view id) noexcept {
