@@ -38,6 +38,11 @@ enum class errc {
     keyring_file_untrusted,  ///< a keyring file, or a directory above it, is owned by another user or writable by group/others (path kept beside)
     keyring_file_busy,       ///< another writer held the keyring file's lock for longer than the wait allowed
     keyring_file_not_durable,///< a keyring file was replaced, but syncing its directory failed: the change may not survive a crash
+    weak_public_key,         ///< an Ed25519 public key is a small-order point or not canonically encoded: refused, as it would accept forgeries
+    key_pair_mismatch,       ///< a 64-byte `whsk_` key's public half is not its seed's public key
+    too_many_signature_checks, ///< a delivery needs more Ed25519 verifications than verify_options::max_asymmetric_checks allows
+    key_cannot_sign,         ///< a signer was given a public key (`whpk_`)
+    unsupported_key,         ///< the scheme cannot carry signatures of this key's algorithm
 };
 
 namespace detail {
@@ -73,6 +78,11 @@ public:
         case errc::keyring_file_untrusted: return "keyring file not trusted";
         case errc::keyring_file_busy: return "keyring file locked by another writer";
         case errc::keyring_file_not_durable: return "keyring file replaced but not confirmed durable (directory sync failed)";
+        case errc::weak_public_key: return "weak public key (small-order or non-canonical point)";
+        case errc::key_pair_mismatch: return "secret key's public half does not match its seed";
+        case errc::too_many_signature_checks: return "too many asymmetric signature checks for one delivery";
+        case errc::key_cannot_sign: return "a public key cannot sign";
+        case errc::unsupported_key: return "key algorithm not supported by this scheme";
         }
         return "unknown hooksig error";
     }

@@ -32,6 +32,7 @@
 #include "encoding.hpp"
 #include "secret.hpp"
 #include "algorithms/hmac_sha256.hpp"
+#include "algorithms/ed25519.hpp"
 #include "clock.hpp"
 #include "timestamp.hpp"
 #include "headers.hpp"
@@ -50,3 +51,4 @@
 #include "schemes/raw.hpp"
 #include "schemes/paddle.hpp"
 #include "schemes/square.hpp"
+#include "schemes/discord.hpp"

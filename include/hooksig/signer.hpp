@@ -4,6 +4,7 @@
 /// Sending side: sign a raw body for one wire scheme under one or more keys.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,9 @@
 #include "encoding.hpp"
 #include "error.hpp"
 #include "headers.hpp"
+#include "algorithms/ed25519.hpp"
 #include "algorithms/hmac_sha256.hpp"
+#include "detail/prepared_key.hpp"
 #include "schemes/scheme.hpp"
 #include "secret.hpp"
 #include "timestamp.hpp"
@@ -47,12 +50,20 @@ struct sign_options {
 
 namespace detail {
 
+/// Whether `key` can sign for `scheme` (a secret key of an algorithm the scheme carries).
+template <class Scheme>
+bool signs_for(const Scheme& scheme, const prepared_key& key) noexcept {
+    return key.can_sign() && scheme_supports(scheme, key.algorithm());
+}
+
 /// The signing algorithm signer and keyring_signer share: fills the id and
-/// timestamp (generating or reading `now` where the caller gave none), MACs the
-/// signed content with each key `key_at(i, signed_at)` returns (nullptr: not
-/// usable at that time), up to what the scheme's headers can carry, and formats
-/// the headers. @return errc::no_active_key when no key is usable,
+/// timestamp (generating or reading `now` where the caller gave none), signs
+/// the signed content with each key `key_at(i, signed_at)` returns (nullptr:
+/// not usable at that time; keys that cannot sign for the scheme are
+/// skipped), up to what the scheme's headers can carry, and formats the
+/// headers. @return errc::no_active_key when no key is usable,
 /// errc::invalid_argument for an unusable id or timestamp, errc::rng_failure.
+/// Throws std::bad_alloc.
 template <class Scheme, class KeyAt>
 std::error_code sign_delivery(const Scheme& scheme, std::string_view body, const sign_options& options,
                               unix_seconds now, std::size_t key_count, KeyAt&& key_at, std::vector<header>& out) {
@@ -79,12 +90,13 @@ std::error_code sign_delivery(const Scheme& scheme, std::string_view body, const
     if (limit > max_signatures) limit = max_signatures;
     std::size_t count = 0;
     for (std::size_t k = 0; k < key_count && count < limit; ++k) {
-        const hmac_key* key = key_at(k, signed_at);
-        if (key == nullptr) continue;
+        const prepared_key* key = key_at(k, signed_at);
+        if (key == nullptr || !signs_for(scheme, *key)) continue;
         scheme.signed_content(d, body, [&](const auto&... parts) {
-            algorithms::hmac_sha256::sign(*key, d.signatures.mac[count], parts...);
+            if (key->hmac) algorithms::hmac_sha256::sign(*key->hmac, d.signatures.mac[count], parts...);
+            else algorithms::ed25519::sign(*key->ed25519_secret, d.signatures.mac[count], parts...);
         });
-        d.signatures.algorithm[count] = algorithms::hmac_sha256::id;
+        d.signatures.algorithm[count] = key->algorithm();
         ++count;
     }
     if (count == 0) return errc::no_active_key;
@@ -107,7 +119,8 @@ struct signing_start {};
 /// or timestamp, errc::rng_failure, errc::no_active_key); update() then does
 /// nothing and finish() returns it. Holds copies of the keys' prepared states
 /// (wiped when destroyed). Not copyable; one thread. Allocates only for the
-/// id and timestamp text and for the headers finish() writes.
+/// id and timestamp text and for the headers finish() writes — and, with an
+/// Ed25519 key, for the body, which an Ed25519 signature covers at once.
 template <class Scheme>
 class signing {
 public:
@@ -118,19 +131,41 @@ public:
     /// Why begin could not start, or empty.
     const std::error_code& error() const noexcept { return error_; }
 
-    /// Feeds the next `bytes` of the raw body. Does nothing after a failure.
+    /// Feeds the next `bytes` of the raw body. Does nothing after a failure;
+    /// fails (std::errc::not_enough_memory) when an Ed25519 key's copy of the
+    /// body cannot grow.
     void update(std::string_view bytes) noexcept {
         if (error_ || finished_) return;
-        for (std::size_t k = 0; k < keys_; ++k) engines_[k].update(bytes);
+        for (std::size_t k = 0; k < keys_; ++k)
+            if (ed25519_[k] == nullptr) engines_[k].update(bytes);
+        if (has_ed25519_) {
+            try {
+                body_.append(bytes.data(), bytes.size());
+            } catch (...) {
+                fail(std::make_error_code(std::errc::not_enough_memory));
+            }
+        }
     }
 
     /// Ends the body and writes the headers to send into `out`. Call once.
-    /// @return the error begin found, or errc::invalid_argument when called twice.
+    /// @return the error begin or update found, or errc::invalid_argument when
+    ///         called twice. Throws std::bad_alloc.
     [[nodiscard]] std::error_code finish(std::vector<header>& out) {
         if (finished_) return errc::invalid_argument;
         finished_ = true;
         if (error_) return error_;
+        std::string message; // the whole signed content, for Ed25519 keys
+        if (has_ed25519_) {
+            for (std::size_t p = 0; p < prefix_count_; ++p) message.append(prefix_[p]);
+            message.append(body_);
+            for (std::size_t p = 0; p < suffix_count_; ++p) message.append(suffix_[p]);
+        }
         for (std::size_t k = 0; k < keys_; ++k) {
+            if (ed25519_[k] != nullptr) {
+                algorithms::ed25519::sign(*ed25519_[k], delivery_.signatures.mac[k], std::string_view(message));
+                delivery_.signatures.algorithm[k] = algorithms::ed25519::id;
+                continue;
+            }
             for (std::size_t p = 0; p < suffix_count_; ++p) engines_[k].update(suffix_[p]);
             engines_[k].finish_hmac(outer_[k], delivery_.signatures.mac[k]);
             delivery_.signatures.algorithm[k] = algorithms::hmac_sha256::id;
@@ -173,15 +208,27 @@ public:
     /// Internal: the time keys must be active at (the signed timestamp, or now).
     unix_seconds signed_at() const noexcept { return signed_at_; }
 
-    /// Internal: adds a key while the scheme has room for another signature.
-    void add_key(const hmac_key& key) noexcept {
+    /// Internal: adds a key while the scheme has room for another signature
+    /// (keys that cannot sign for the scheme are skipped). An Ed25519 key is
+    /// used by reference: its owner must outlive this object (keep_alive).
+    void add_key(const detail::prepared_key& key) noexcept {
         std::size_t limit = scheme_.signatures_per_delivery();
         if (limit > max_signatures) limit = max_signatures;
-        if (keys_ >= limit || keys_ == verification_max_keys) return;
-        engines_[keys_].restart(detail::hmac_key_states::inner(key), detail::sha256_block_size);
-        std::memcpy(outer_[keys_], detail::hmac_key_states::outer(key), sizeof outer_[keys_]);
+        if (keys_ >= limit || keys_ == verification_max_keys || !detail::signs_for(scheme_, key)) return;
+        ed25519_[keys_] = nullptr;
+        if (key.hmac) {
+            engines_[keys_].restart(detail::hmac_key_states::inner(*key.hmac), detail::sha256_block_size);
+            std::memcpy(outer_[keys_], detail::hmac_key_states::outer(*key.hmac), sizeof outer_[keys_]);
+        } else {
+            ed25519_[keys_] = &*key.ed25519_secret;
+            has_ed25519_ = true;
+        }
         ++keys_;
     }
+
+    /// Internal: keeps `owner` (a keyring snapshot) alive while this object
+    /// points to its Ed25519 keys.
+    void keep_alive(std::shared_ptr<const void> owner) noexcept { owner_ = std::move(owner); }
 
     /// Internal: with the keys added, feeds the signed content that precedes
     /// the body and keeps what follows it; errc::no_active_key without keys.
@@ -193,7 +240,9 @@ public:
         detail::split_signed_content(
             scheme_, delivery_,
             [this](std::string_view part) {
-                for (std::size_t k = 0; k < keys_; ++k) engines_[k].update(part);
+                for (std::size_t k = 0; k < keys_; ++k)
+                    if (ed25519_[k] == nullptr) engines_[k].update(part);
+                if (prefix_count_ < 4) prefix_[prefix_count_++] = part;
             },
             suffix_, suffix_count_);
     }
@@ -215,6 +264,13 @@ private:
     std::uint32_t outer_[verification_max_keys][8];
     std::string_view suffix_[4];
     std::size_t suffix_count_ = 0;
+    // Ed25519 keys sign the whole content: its parts and a copy of the body.
+    const ed25519_secret_key* ed25519_[verification_max_keys] = {};
+    bool has_ed25519_ = false;
+    std::string_view prefix_[4];
+    std::size_t prefix_count_ = 0;
+    std::string body_;
+    std::shared_ptr<const void> owner_;
 };
 
 /// Signs deliveries of one wire scheme. With several keys (a rotation's grace
@@ -223,15 +279,20 @@ private:
 template <class Scheme, class Clock = wall_clock>
 class signer {
 public:
-    /// Prepares the keys. Throws hooksig::error(errc::no_keys) when `secrets` is
-    /// empty or holds an empty secret.
+    /// Prepares the keys: MAC secrets, and `whsk_` Ed25519 keys for schemes
+    /// that carry Ed25519 signatures (`v1a`). Throws hooksig::error:
+    /// errc::no_keys when `secrets` is empty or holds an empty secret;
+    /// errc::key_cannot_sign for a public key; errc::unsupported_key for a key
+    /// the scheme cannot carry.
     explicit signer(const std::vector<secret>& secrets, Scheme scheme = {}, Clock clock = {})
         : scheme_(std::move(scheme)), clock_(std::move(clock)) {
         if (secrets.empty()) throw error(errc::no_keys);
         keys_.reserve(secrets.size());
         for (const secret& s : secrets) {
             if (s.empty()) throw error(errc::no_keys);
-            keys_.emplace_back(s.key_data(), s.key_size());
+            if (!s.can_sign()) throw error(errc::key_cannot_sign);
+            if (!detail::scheme_supports(scheme_, s.algorithm())) throw error(errc::unsupported_key);
+            keys_.emplace_back(s);
         }
     }
 
@@ -255,7 +316,7 @@ public:
     [[nodiscard]] signing<Scheme> begin(const sign_options& options = {}) const {
         return signing<Scheme>(detail::signing_start{}, scheme_, [&](signing<Scheme>& s) {
             if (!s.fix_fields(options, clock_.now())) return;
-            for (const hmac_key& key : keys_) s.add_key(key);
+            for (const detail::prepared_key& key : keys_) s.add_key(key);
             s.start_content();
         });
     }
@@ -266,7 +327,7 @@ public:
 private:
     Scheme scheme_;
     Clock clock_;
-    std::vector<hmac_key> keys_;
+    std::vector<detail::prepared_key> keys_;
 };
 
 } // namespace hooksig

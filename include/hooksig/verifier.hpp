@@ -17,7 +17,9 @@
 #include "ct.hpp"
 #include "detail/ctgrind.hpp"
 #include "error.hpp"
+#include "algorithms/ed25519.hpp"
 #include "algorithms/hmac_sha256.hpp"
+#include "detail/prepared_key.hpp"
 #include "schemes/scheme.hpp"
 #include "secret.hpp"
 #include "timestamp.hpp"
@@ -30,6 +32,12 @@ struct verify_options {
     /// Default 300 s, as Standard Webhooks, Svix, Stripe and Slack use.
     /// Ignored by schemes without a timestamp.
     std::chrono::seconds tolerance{300};
+    /// Most Ed25519 verifications one delivery may cost (its `v1a` entries
+    /// times the Ed25519 keys checked); a delivery that would need more fails
+    /// with errc::too_many_signature_checks before the extra work. Each costs
+    /// tens of microseconds (README, "Asymmetric signatures"); HMAC entries
+    /// do not count.
+    std::size_t max_asymmetric_checks = default_max_asymmetric_checks;
 };
 
 /// The outcome of one verification.
@@ -81,15 +89,16 @@ struct has_check_pair<Algorithm, std::void_t<decltype(Algorithm::pair_min_body_s
 /// @return the error that ends the verification, or empty.
 template <class Scheme, class Headers>
 HOOKSIG_ALWAYS_INLINE std::error_code read_delivery(const Scheme& scheme, const Headers& headers, unix_seconds now,
-                                                    std::chrono::seconds tolerance, delivery& d, unix_seconds& timestamp,
+                                                    const verify_options& options, delivery& d, unix_seconds& timestamp,
                                                     unix_seconds& delivered_at) noexcept {
     if (const std::error_code parsed = scheme.parse(headers, d)) return parsed;
     delivered_at = now;
     if (d.has_timestamp) {
         timestamp = d.timestamp;
         delivered_at = d.timestamp;
-        if (const std::error_code fresh = check_timestamp(d.timestamp, now, tolerance)) return fresh;
+        if (const std::error_code fresh = check_timestamp(d.timestamp, now, options.tolerance)) return fresh;
     }
+    d.signatures.asymmetric_checks_left = options.max_asymmetric_checks;
     if (d.signatures.candidates() == 0) return errc::no_matching_signature;
     return {};
 }
@@ -125,14 +134,14 @@ const Key* key_of_type([[maybe_unused]] const Other* key) noexcept {
 /// throws, never allocates.
 template <class Scheme, class Headers, class KeyAt>
 void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_view body, unix_seconds now,
-                     std::chrono::seconds tolerance, std::size_t key_count, KeyAt&& key_at,
+                     const verify_options& options, std::size_t key_count, KeyAt&& key_at,
                      verify_result& result) noexcept {
     result.error = errc::no_matching_signature;
     result.key_index = static_cast<std::size_t>(-1);
     result.timestamp = 0;
     delivery d;
     unix_seconds delivered_at = now;
-    if (const std::error_code bad = read_delivery(scheme, headers, now, tolerance, d, result.timestamp, delivered_at)) {
+    if (const std::error_code bad = read_delivery(scheme, headers, now, options, d, result.timestamp, delivered_at)) {
         result.error = bad;
         return;
     }
@@ -172,6 +181,11 @@ void verify_delivery(const Scheme& scheme, const Headers& headers, std::string_v
             result.key_index = found == key_check::first ? first : first + 1;
             return;
         }
+        if (found == key_check::over_limit || found == key_check::out_of_memory) {
+            result.error = found == key_check::over_limit ? make_error_code(errc::too_many_signature_checks)
+                                                           : std::make_error_code(std::errc::not_enough_memory);
+            return;
+        }
     }
     result.error = any_active ? errc::no_matching_signature : errc::no_active_key;
 }
@@ -194,8 +208,10 @@ struct verification_start {};
 /// noexcept and allocation-free throughout. It holds views into the headers
 /// given to begin (keep them alive until finish) and copies of the keys'
 /// prepared HMAC states, wiped when it is destroyed. Not copyable; one thread.
-/// HMAC-SHA256 only: streaming a body through other algorithms (Ed25519
-/// signs the whole message) needs the body buffered.
+/// HMAC-SHA256 only: Ed25519 keys are left out (an Ed25519 signature covers
+/// the whole message at once, and hooksig does no curve arithmetic of its
+/// own to stream it); verify deliveries for them with verify() on the
+/// buffered body.
 class verification {
 public:
     verification(const verification&) = delete;
@@ -253,9 +269,9 @@ public:
     /// delivery cannot verify.
     template <class Scheme, class Headers>
     bool read_headers(const Scheme& scheme, const Headers& headers, unix_seconds now,
-                      std::chrono::seconds tolerance) noexcept {
+                      const verify_options& options) noexcept {
         const std::error_code bad =
-            detail::read_delivery(scheme, headers, now, tolerance, delivery_, timestamp_, delivered_at_);
+            detail::read_delivery(scheme, headers, now, options, delivery_, timestamp_, delivered_at_);
         return bad ? fail(bad) : true;
     }
 
@@ -334,8 +350,10 @@ private:
 template <class Scheme, class Clock = wall_clock>
 class verifier {
 public:
-    /// Prepares the keys. Throws hooksig::error(errc::no_keys) when `secrets` is
-    /// empty or holds an empty secret.
+    /// Prepares the keys: MAC secrets, and Ed25519 keys (`whpk_`, or `whsk_`
+    /// through its public half) for schemes that carry Ed25519 signatures.
+    /// Throws hooksig::error: errc::no_keys when `secrets` is empty or holds
+    /// an empty secret; errc::unsupported_key for a key the scheme cannot carry.
     explicit verifier(const std::vector<secret>& secrets, verify_options options = {}, Scheme scheme = {},
                       Clock clock = {})
         : scheme_(std::move(scheme)), clock_(std::move(clock)), options_(options) {
@@ -343,7 +361,9 @@ public:
         keys_.reserve(secrets.size());
         for (const secret& s : secrets) {
             if (s.empty()) throw error(errc::no_keys);
-            keys_.emplace_back(s.key_data(), s.key_size());
+            if (!detail::scheme_supports(scheme_, s.algorithm())) throw error(errc::unsupported_key);
+            keys_.emplace_back(s);
+            if (!keys_.back().hmac) hmac_only_ = false;
         }
     }
 
@@ -360,8 +380,12 @@ public:
     template <class Headers>
     [[nodiscard]] verify_result verify(const Headers& headers, std::string_view body, unix_seconds now) const noexcept {
         verify_result result;
-        detail::verify_delivery(scheme_, headers, body, now, options_.tolerance, keys_.size(),
-                                [this](std::size_t i, unix_seconds) { return &keys_[i]; }, result);
+        if (hmac_only_) // the hot path: the keys' HMAC states directly
+            detail::verify_delivery(scheme_, headers, body, now, options_, keys_.size(),
+                                    [this](std::size_t i, unix_seconds) { return &*keys_[i].hmac; }, result);
+        else
+            detail::verify_delivery(scheme_, headers, body, now, options_, keys_.size(),
+                                    [this](std::size_t i, unix_seconds) { return &keys_[i]; }, result);
         return result;
     }
 
@@ -379,10 +403,13 @@ public:
     template <class Headers>
     [[nodiscard]] verification begin(const Headers& headers, unix_seconds now) const noexcept {
         return verification(detail::verification_start{}, [&](verification& v) noexcept {
-            if (!v.read_headers(scheme_, headers, now, options_.tolerance)) return;
-            for (std::size_t i = 0; i < keys_.size(); ++i)
-                if (!v.add_key(detail::hmac_key_states::inner(keys_[i]), detail::hmac_key_states::outer(keys_[i]), i))
+            if (!v.read_headers(scheme_, headers, now, options_)) return;
+            for (std::size_t i = 0; i < keys_.size(); ++i) {
+                if (!keys_[i].hmac) continue; // Ed25519: verify() only
+                if (!v.add_key(detail::hmac_key_states::inner(*keys_[i].hmac),
+                               detail::hmac_key_states::outer(*keys_[i].hmac), i))
                     break;
+            }
             v.start_content(scheme_);
         });
     }
@@ -394,7 +421,8 @@ private:
     Scheme scheme_;
     Clock clock_;
     verify_options options_;
-    std::vector<hmac_key> keys_;
+    std::vector<detail::prepared_key> keys_;
+    bool hmac_only_ = true; // every key is HMAC-SHA256 (the usual case)
 };
 
 } // namespace hooksig

@@ -231,9 +231,16 @@ TEST_CASE("an invalid secret in a keyring file is reported by line and error, ne
     CHECK(r.message().find("secretAAAA") == std::string::npos);
     CHECK(r.message().find("MfKQ9r8G") == std::string::npos);
 
-    const keyring_file_result prefix = parse_keyring_text("hooksig-keyring 1\n0123456789ab whsec 0 - whsk_abcd\n", out);
+    const keyring_file_result prefix = parse_keyring_text("hooksig-keyring 1\n0123456789ab whsec 0 - whsx_abcd\n", out);
     CHECK(prefix.error == errc::invalid_secret_prefix);
     CHECK(prefix.line == 2);
+    // A valid key of another kind than the line names.
+    const std::string pk = "whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+    const std::string id = secret::parse(pk).key_id();
+    const keyring_file_result kind = parse_keyring_text("hooksig-keyring 1\n" + id + " whsec 0 - " + pk + "\n", out);
+    CHECK(kind.error == errc::invalid_secret_prefix);
+    CHECK(parse_keyring_text("hooksig-keyring 1\n" + id + " whsk 0 - " + pk + "\n", out).error == errc::invalid_secret_prefix);
+    CHECK_FALSE(parse_keyring_text("hooksig-keyring 1\n" + id + " whpk 0 - " + pk + "\n", out).error);
 }
 
 TEST_CASE("a secret listed twice in a keyring file is a duplicate_key at the second line") {

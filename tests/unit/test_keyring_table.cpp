@@ -27,8 +27,8 @@ detail::keyring_slot slot_for(const secret& key, key_window window = {0, std::nu
 /// The 8 table words a key's prepared states occupy.
 std::vector<std::uint64_t> state_words(const detail::keyring_slot& slot) {
     std::vector<std::uint64_t> words(8);
-    std::memcpy(words.data(), detail::hmac_key_states::inner(slot.material->prepared), 32);
-    std::memcpy(words.data() + 4, detail::hmac_key_states::outer(slot.material->prepared), 32);
+    std::memcpy(words.data(), detail::hmac_key_states::inner(*slot.material->prepared.hmac), 32);
+    std::memcpy(words.data() + 4, detail::hmac_key_states::outer(*slot.material->prepared.hmac), 32);
     return words;
 }
 

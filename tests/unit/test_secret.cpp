@@ -81,7 +81,8 @@ TEST_CASE("malformed secrets get named errors", "[secret][hostile]") {
     CHECK(secret::parse("", s) == errc::invalid_secret_length);
     CHECK(secret::parse("whsec_", s) == errc::invalid_secret_length);
     CHECK(secret::parse("WHSEC_" + body, s) == errc::invalid_secret_prefix);
-    CHECK(secret::parse("whsk_" + body, s) == errc::invalid_secret_prefix);
+    CHECK(secret::parse("whsx_" + body, s) == errc::invalid_secret_prefix);
+    CHECK(secret::parse("whsk_" + body, s) == errc::invalid_secret_length); // 24 bytes: neither seed nor seed||public
     CHECK(secret::parse("whsec_" + body + "\n", s) == errc::invalid_secret_encoding);
     CHECK(secret::parse(" whsec_" + body, s) == errc::invalid_secret_prefix);
     CHECK(secret::parse("whsec_" + body.substr(0, 31) + "-", s) == errc::invalid_secret_encoding);

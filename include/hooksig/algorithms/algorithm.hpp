@@ -41,6 +41,7 @@ namespace hooksig {
 /// The signature algorithms hooksig knows; values are stable.
 enum class algorithm_id : std::uint8_t {
     hmac_sha256 = 1, ///< HMAC-SHA256 (Standard Webhooks `v1` and every provider scheme)
+    ed25519 = 2,     ///< Ed25519, RFC 8032 pure (Standard Webhooks `v1a`, Discord)
 };
 
 /// What checking a key (or two, in one pass) against a delivery's entries found.
@@ -49,6 +50,8 @@ enum class key_check {
     first,    ///< an entry matched the (first) key
     second,   ///< an entry matched the second key of a pair
     declined, ///< nothing was computed: the key's source changed meanwhile (the caller starts over)
+    over_limit,    ///< the delivery would need more asymmetric checks than its budget allows
+    out_of_memory, ///< the check needed memory it could not get (a long message for Ed25519)
 };
 
 /// Largest signature any algorithm produces (Ed25519's 64 bytes; HMAC-SHA256 needs 32).

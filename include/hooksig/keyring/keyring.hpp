@@ -57,6 +57,7 @@
 #include "../error.hpp"
 #include "../headers.hpp"
 #include "../algorithms/hmac_sha256.hpp"
+#include "../detail/prepared_key.hpp"
 #include "../schemes/scheme.hpp"
 #include "../secret.hpp"
 #include "../signer.hpp"
@@ -104,7 +105,7 @@ constexpr key_state state_at(const key_window& w, unix_seconds now) noexcept {
 /// A secret with its window: what add() and assign() take and entries() and
 /// the keyring file hold.
 struct key_entry {
-    secret key;        ///< the secret (whsec_ or text kind)
+    secret key;        ///< the key (whsec_ or text secret, whsk_ or whpk_ Ed25519 key)
     key_window window; ///< when it is active
 };
 
@@ -134,15 +135,15 @@ private:
 };
 
 /// A key's immutable material, shared by every snapshot that holds the key.
-/// The secret and the prepared HMAC states live in zeroizing memory.
+/// The secret and its prepared form live in zeroizing memory.
 struct keyring_material {
-    explicit keyring_material(const secret& s) : key(s), prepared(s.key_data(), s.key_size()) {
+    explicit keyring_material(const secret& s) : key(s), prepared(s) {
         const std::string text = s.key_id();
         std::memcpy(id, text.data(), key_id_size);
     }
-    secret key;           ///< the secret itself (for saving the ring)
-    hmac_key prepared;    ///< its prepared HMAC states (for the hot path)
-    char id[key_id_size]; ///< its key id
+    secret key;            ///< the secret itself (for saving the ring)
+    prepared_key prepared; ///< prepared for its algorithm (HMAC states for the hot path)
+    char id[key_id_size];  ///< its key id
 };
 
 /// One key of a snapshot: shared material plus this snapshot's window.
@@ -165,6 +166,7 @@ struct keyring_verify_slot {
     std::atomic<std::int64_t> not_after;       ///< key_window::not_after, when has_not_after
     std::atomic<std::uint64_t> has_not_after;  ///< 1 when the window has an end
     std::atomic<std::uint64_t> id[2];          ///< the key id's 12 bytes, zero-padded
+    std::atomic<std::uint64_t> algorithm;      ///< algorithm_id of the key (HMAC-SHA256 keys are read from here)
 };
 
 /// The verify path's view of a ring: a seqlock over fixed slots. A writer
@@ -223,10 +225,14 @@ inline void publish_verify_table(keyring_verify_table& table, const std::vector<
         std::uint64_t words[8] = {};
         std::uint64_t id[2] = {};
         key_window window;
+        std::uint64_t algorithm = 0;
         if (i < slots.size()) {
-            const hmac_key& prepared = slots[i].material->prepared;
-            std::memcpy(words, hmac_key_states::inner(prepared), 8 * sizeof(std::uint32_t));
-            std::memcpy(words + 4, hmac_key_states::outer(prepared), 8 * sizeof(std::uint32_t));
+            const prepared_key& prepared = slots[i].material->prepared;
+            algorithm = static_cast<std::uint64_t>(prepared.algorithm());
+            if (prepared.hmac) { // other algorithms' keys are read from a snapshot
+                std::memcpy(words, hmac_key_states::inner(*prepared.hmac), 8 * sizeof(std::uint32_t));
+                std::memcpy(words + 4, hmac_key_states::outer(*prepared.hmac), 8 * sizeof(std::uint32_t));
+            }
             std::memcpy(id, slots[i].material->id, key_id_size);
             window = slots[i].window;
         }
@@ -236,6 +242,7 @@ inline void publish_verify_table(keyring_verify_table& table, const std::vector<
         slot.has_not_after.store(window.not_after ? 1 : 0, std::memory_order_relaxed);
         slot.id[0].store(id[0], std::memory_order_relaxed);
         slot.id[1].store(id[1], std::memory_order_relaxed);
+        slot.algorithm.store(algorithm, std::memory_order_relaxed);
         ct::wipe(words, sizeof words);
     }
     table.count.store(std::min(slots.size(), keyring_max_keys), std::memory_order_relaxed);
@@ -308,6 +315,10 @@ public:
             if (slot.has_not_after.load(std::memory_order_relaxed) != 0)
                 window.not_after = slot.not_after.load(std::memory_order_relaxed);
             if (!key_usable(window, signed_at, now_)) continue;
+            if (slot.algorithm.load(std::memory_order_relaxed) != static_cast<std::uint64_t>(algorithm_id::hmac_sha256)) {
+                other_algorithm_ = true; // an Ed25519 key: the caller verifies from a snapshot
+                return nullptr;
+            }
             ring_index_[found_] = at;
             ids_[found_][0] = slot.id[0].load(std::memory_order_relaxed);
             ids_[found_][1] = slot.id[1].load(std::memory_order_relaxed);
@@ -323,6 +334,10 @@ public:
     /// True when a writer published while this reader was in use: its
     /// results are void and the verification must be repeated.
     bool stale() const noexcept { return stale_; }
+
+    /// True when key_at met a key of another algorithm than HMAC-SHA256 (the
+    /// table holds only HMAC states): the caller verifies from a snapshot.
+    bool other_algorithm() const noexcept { return other_algorithm_; }
 
     /// The position in the ring of the i-th key key_at returned.
     std::size_t ring_index(std::size_t i) const noexcept { return ring_index_[i]; }
@@ -389,6 +404,7 @@ private:
     unix_seconds now_;
     bool started_ = false;
     mutable bool stale_ = false;
+    bool other_algorithm_ = false;
     std::uint64_t sequence_ = 0;
     std::size_t count_ = 0;     // slots in the table at start()
     std::size_t next_slot_ = 0; // the next slot key_at looks at
@@ -611,8 +627,9 @@ public:
         for (int attempt = 0; attempt < 2; ++attempt) {
             detail::keyring_table_reader reader(*ring_.verify_table_, now);
             detail::verify_delivery(
-                scheme_, headers, body, now, options_.tolerance, keyring_max_keys,
+                scheme_, headers, body, now, options_, keyring_max_keys,
                 [&reader](std::size_t i, unix_seconds signed_at) { return reader.key_at(i, signed_at); }, result);
+            if (reader.other_algorithm() && result.error) break; // an Ed25519 key next: the snapshot has it
             if (reader.stale()) continue;
             if (!result.error) {
                 reader.copy_id(result.key_index, result.matched_id);
@@ -620,13 +637,14 @@ public:
             }
             return result;
         }
-        // Writers published during both attempts: verify against a snapshot,
-        // which is always whole (one atomic shared_ptr copy).
+        // Writers published during both attempts, or the ring holds Ed25519
+        // keys: verify against a snapshot, which is always whole (one atomic
+        // shared_ptr copy) and holds every algorithm's keys.
         const auto state = ring_.snapshot();
         const std::vector<detail::keyring_slot>& slots = state->slots;
         detail::verify_delivery(
-            scheme_, headers, body, now, options_.tolerance, slots.size(),
-            [&](std::size_t i, unix_seconds signed_at) -> const hmac_key* {
+            scheme_, headers, body, now, options_, slots.size(),
+            [&](std::size_t i, unix_seconds signed_at) -> const detail::prepared_key* {
                 return detail::key_usable(slots[i].window, signed_at, now) ? &slots[i].material->prepared : nullptr;
             },
             result);
@@ -648,7 +666,7 @@ public:
     template <class Headers>
     [[nodiscard]] verification begin(const Headers& headers, unix_seconds now) const noexcept {
         return verification(detail::verification_start{}, [&](verification& v) noexcept {
-            if (!v.read_headers(scheme_, headers, now, options_.tolerance)) return;
+            if (!v.read_headers(scheme_, headers, now, options_)) return;
             std::uint32_t inner[8], outer[8];
             char id[key_id_size];
             bool whole = false;
@@ -662,7 +680,7 @@ public:
                     reader.copy_id(i, id);
                     v.add_key(inner, outer, reader.ring_index(i), id);
                 }
-                whole = reader.consistent();
+                whole = reader.consistent() && !reader.other_algorithm();
             }
             ct::wipe(inner, sizeof inner);
             ct::wipe(outer, sizeof outer);
@@ -672,8 +690,10 @@ public:
                 for (std::size_t i = 0; i < state->slots.size(); ++i) {
                     const detail::keyring_slot& slot = state->slots[i];
                     if (!detail::key_usable(slot.window, v.delivered_at(), now)) continue;
-                    v.add_key(detail::hmac_key_states::inner(slot.material->prepared),
-                              detail::hmac_key_states::outer(slot.material->prepared), i, slot.material->id);
+                    const std::optional<hmac_key>& hmac = slot.material->prepared.hmac;
+                    if (!hmac) continue; // Ed25519: verify() only
+                    v.add_key(detail::hmac_key_states::inner(*hmac), detail::hmac_key_states::outer(*hmac), i,
+                              slot.material->id);
                 }
             }
             v.start_content(scheme_);
@@ -712,7 +732,7 @@ public:
                                        unix_seconds now) const {
         const auto state = ring_.snapshot();
         return detail::sign_delivery(scheme_, body, options, now, state->slots.size(),
-                                     [&](std::size_t i, unix_seconds signed_at) -> const hmac_key* {
+                                     [&](std::size_t i, unix_seconds signed_at) -> const detail::prepared_key* {
                                          const detail::keyring_slot& s = state->slots[i];
                                          return detail::key_usable(s.window, signed_at, now) ? &s.material->prepared
                                                                                              : nullptr;
@@ -734,6 +754,7 @@ public:
             const auto state = ring_.snapshot();
             for (const detail::keyring_slot& slot : state->slots)
                 if (detail::key_usable(slot.window, s.signed_at(), now)) s.add_key(slot.material->prepared);
+            s.keep_alive(state); // the Ed25519 keys it points to
             s.start_content();
         });
     }

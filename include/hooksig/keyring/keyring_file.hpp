@@ -18,8 +18,12 @@
 /// - One line per key, newest (primary) first; fields separated by one space.
 /// - `key_id`: the key's 12 lower-case hex characters (secret::key_id()); must
 ///   match the secret, so a hand edit of either is caught.
-/// - `kind`: `whsec` (secret is `whsec_` + base64, key = the decoded bytes) or
-///   `text` (key = the secret's text itself: Stripe, GitHub, Slack, Shopify).
+/// - `kind`: `whsec` (secret is `whsec_` + base64, key = the decoded bytes),
+///   `text` (key = the secret's text itself: Stripe, GitHub, Slack, Shopify),
+///   `whsk` (an Ed25519 secret key, `whsk_` + base64 of seed and public key)
+///   or `whpk` (an Ed25519 public key, `whpk_` + base64: a receiver's ring);
+///   the secret must be of the kind named. An Ed25519 key's id is its public
+///   key's, so a sender's `whsk` line and a receiver's `whpk` line share it.
 /// - `not_before`: Unix seconds (canonical decimal); the key is active from it.
 /// - `not_after`: Unix seconds, the first second the key is dead, or `-` for
 ///   no end; must be greater than not_before.
@@ -184,12 +188,17 @@ enum class keyring_write {
             if (entry.window.empty()) return fail(errc::keyring_file_malformed, number);
             if (secret_text.empty() || !is_visible_ascii(secret_text)) return fail(errc::keyring_file_malformed, number);
             std::error_code parsed;
-            if (kind == "whsec")
-                parsed = secret::parse(secret_text, entry.key);
-            else if (kind == "text")
+            if (kind == "text") {
                 parsed = secret::from_text(secret_text, entry.key);
-            else
-                return fail(errc::keyring_file_malformed, number);
+            } else {
+                secret::kind expected;
+                if (kind == "whsec") expected = secret::kind::whsec;
+                else if (kind == "whsk") expected = secret::kind::ed25519_secret;
+                else if (kind == "whpk") expected = secret::kind::ed25519_public;
+                else return fail(errc::keyring_file_malformed, number);
+                parsed = secret::parse(secret_text, entry.key);
+                if (!parsed && entry.key.key_kind() != expected) parsed = errc::invalid_secret_prefix;
+            }
             if (parsed) return fail(parsed, number);
             if (entry.key.key_id() != id) return fail(errc::keyring_file_malformed, number);
             for (const key_entry& earlier : entries)
@@ -202,6 +211,17 @@ enum class keyring_write {
     } catch (const std::bad_alloc&) {
         return fail(std::make_error_code(std::errc::not_enough_memory), 0);
     }
+}
+
+/// The `kind` field a keyring file gives a secret of kind `k`.
+constexpr std::string_view keyring_file_kind(secret::kind k) noexcept {
+    switch (k) {
+    case secret::kind::whsec: return "whsec";
+    case secret::kind::text: return "text";
+    case secret::kind::ed25519_secret: return "whsk";
+    case secret::kind::ed25519_public: return "whpk";
+    }
+    return "text";
 }
 
 /// True when a keyring file can hold `window`: both times within 0..keyring_file_max_time.
@@ -228,7 +248,9 @@ inline bool fits_keyring_file(const key_window& window) noexcept {
             const exposed_secret shown = e.key.expose();
             if (shown.view().empty() || !is_visible_ascii(shown.view())) return errc::invalid_argument;
             append(e.key.key_id());
-            append(e.key.key_kind() == secret::kind::whsec ? " whsec " : " text ");
+            append(" ");
+            append(keyring_file_kind(e.key.key_kind()));
+            append(" ");
             append(std::to_string(e.window.not_before));
             append(" ");
             append(e.window.not_after ? std::to_string(*e.window.not_after) : std::string("-"));

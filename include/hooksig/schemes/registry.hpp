@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "../error.hpp"
+#include "discord.hpp"
 #include "github.hpp"
 #include "paddle.hpp"
 #include "raw.hpp"
@@ -33,7 +34,7 @@ struct type_list {};
 
 /// Every scheme a program can choose by name, in the order `scheme_names()` lists them.
 using registered_schemes =
-    type_list<standard_webhooks, stripe, github, slack, shopify, raw_hex, raw_base64, paddle, square>;
+    type_list<standard_webhooks, stripe, github, slack, shopify, raw_hex, raw_base64, paddle, square, discord>;
 
 namespace detail {
 

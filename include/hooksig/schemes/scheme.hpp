@@ -59,6 +59,11 @@ inline constexpr std::size_t max_signatures = 32;
 /// and signer's first eight; a keyring holds at most eight).
 inline constexpr std::size_t verification_max_keys = 8;
 
+/// Ed25519 verifications one delivery may cost unless verify_options says
+/// otherwise: entries of the algorithm x keys checked. Two keys x two entries
+/// (a rotation on both sides) fit; a hostile header of 32 entries does not.
+inline constexpr std::size_t default_max_asymmetric_checks = 4;
+
 /// Longest message id accepted on either side.
 inline constexpr std::size_t message_id_max_size = 256;
 
@@ -78,6 +83,9 @@ struct signature_list {
     std::uint8_t mac[max_signatures][max_signature_size]; ///< decoded signatures, `size` of them valid
     algorithm_id algorithm[max_signatures];               ///< the algorithm of each decoded signature
     std::size_t size = 0;                                 ///< number of decoded signatures held
+    /// Asymmetric (Ed25519) verifications this delivery may still cost; the
+    /// verifier sets it from verify_options, algorithms::ed25519 spends it.
+    std::size_t asymmetric_checks_left = default_max_asymmetric_checks;
 
     /// Keeps one received HMAC-SHA256 entry for decoding with `decode` (see
     /// the overload below).
@@ -160,6 +168,21 @@ struct delivery {
 };
 
 namespace detail {
+
+/// Whether a scheme has `static constexpr bool supports_algorithm(algorithm_id)`.
+template <class Scheme, class = void>
+struct declares_algorithms : std::false_type {};
+template <class Scheme>
+struct declares_algorithms<Scheme, std::void_t<decltype(Scheme::supports_algorithm(algorithm_id::hmac_sha256))>>
+    : std::true_type {};
+
+/// Whether `Scheme` carries signatures of `algorithm`: what its
+/// supports_algorithm() says, else HMAC-SHA256 only (every provider scheme).
+template <class Scheme>
+constexpr bool scheme_supports(const Scheme&, algorithm_id algorithm) noexcept {
+    if constexpr (declares_algorithms<Scheme>::value) return Scheme::supports_algorithm(algorithm);
+    else return algorithm == algorithm_id::hmac_sha256;
+}
 
 /// For streaming (verification, signing): calls `prefix(part)` for each part
 /// of `scheme`'s signed content before the body, and keeps the parts after

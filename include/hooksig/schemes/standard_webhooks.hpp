@@ -5,9 +5,11 @@
 ///
 /// Headers: `webhook-id`, `webhook-timestamp`, `webhook-signature` (the `svix-`
 /// names are accepted as aliases when the `webhook-` ones are absent).
-/// Signed content: `{id}.{timestamp}.{body}`; key: the base64-decoded `whsec_`
-/// secret; signature header: space-separated `v1,<base64>` entries, any of
-/// which may match; other versions (`v1a`, `v2`) are ignored.
+/// Signed content: `{id}.{timestamp}.{body}`; signature header: space-separated
+/// entries, any of which may match: `v1,<base64>` (HMAC-SHA256 under the
+/// base64-decoded `whsec_` secret) and `v1a,<base64>` (Ed25519, `whsk_` /
+/// `whpk_` keys; 64 bytes, canonical padded base64); other versions (`v2`)
+/// are ignored.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,7 +37,7 @@ struct standard_webhooks {
     std::string_view name() const noexcept { return "standard"; }
     /// The names the scheme registry (registry.hpp) accepts for it.
     static constexpr std::string_view registry_names[] = {"standard", "svix"};
-    /// Parses a `whsec_` secret (see secret::parse).
+    /// Parses a `whsec_` secret or a `whsk_` / `whpk_` Ed25519 key (see secret::parse).
     std::error_code make_secret(std::string_view text, secret& out) const noexcept { return secret::parse(text, out); }
     /// The id is signed.
     bool signs_id() const noexcept { return true; }
@@ -43,6 +45,10 @@ struct standard_webhooks {
     bool signs_timestamp() const noexcept { return true; }
     /// The header carries a list.
     std::size_t signatures_per_delivery() const noexcept { return max_signatures; }
+    /// `v1` (HMAC-SHA256) and `v1a` (Ed25519).
+    static constexpr bool supports_algorithm(algorithm_id algorithm) noexcept {
+        return algorithm == algorithm_id::hmac_sha256 || algorithm == algorithm_id::ed25519;
+    }
 
     /// Reads the three headers. Errors: missing_header (any of the three absent),
     /// malformed_header (repeated, empty, or with control / non-ASCII bytes),
@@ -79,6 +85,9 @@ struct standard_webhooks {
             if (++entries > max_signatures) return errc::too_many_signatures;
             if (entry.size() > 3 && entry[0] == 'v' && entry[1] == '1' && entry[2] == ',')
                 out.signatures.add_encoded(std::string_view(entry.data() + 3, entry.size() - 3), &base64_decode_public);
+            else if (entry.size() > 4 && entry[0] == 'v' && entry[1] == '1' && entry[2] == 'a' && entry[3] == ',')
+                out.signatures.add_encoded(algorithm_id::ed25519, ed25519_signature_size,
+                                           std::string_view(entry.data() + 4, entry.size() - 4), &base64_decode_public);
         }
         return {};
     }
@@ -89,13 +98,14 @@ struct standard_webhooks {
         f(d.id, std::string_view("."), d.timestamp_text, std::string_view("."), body);
     }
 
-    /// `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<b64> [v1,<b64> ...]`.
+    /// `webhook-id`, `webhook-timestamp` and `webhook-signature: v1,<b64> [v1a,<b64> ...]`.
     std::vector<header> format(const delivery& d, const signature_list& macs) const {
         std::string list;
         for (std::size_t i = 0; i < macs.size; ++i) {
             if (i != 0) list += ' ';
-            list += "v1,";
-            list += base64_encode(macs.mac[i], mac_size);
+            const bool ed = macs.algorithm[i] == algorithm_id::ed25519;
+            list += ed ? "v1a," : "v1,";
+            list += base64_encode(macs.mac[i], ed ? ed25519_signature_size : mac_size);
         }
         return {{"webhook-id", std::string(d.id)},
                 {"webhook-timestamp", std::string(d.timestamp_text)},
