@@ -169,22 +169,38 @@ public:
     net::any_io_executor executor() { return stream_.get_executor(); }
 
 private:
+    /// Where the connection stands: waiting for a request, receiving one, or answering it.
     enum class phase { idle, reading, busy };
 
+    /// Waits (idle timeout) for the next request's first byte.
     void read_request();
+    /// The first byte arrived (or the wait failed: close).
     void on_first_bytes(beast::error_code ec, std::size_t n);
+    /// Reads the head under the whole-request deadline.
     void start_request();
+    /// Routes on the head: limits, GET endpoints, early rejection, then the body.
     void on_header(beast::error_code ec, std::size_t);
+    /// Reads the body (bounded by --max-body, under the same deadline).
     void read_body();
+    /// The body arrived: verify and deliver, or answer an early rejection.
     void on_body(beast::error_code ec, std::size_t);
+    /// Verifies the buffered delivery, checks the replay store, answers or forwards.
     void deliver();
+    /// Sends a verified first-seen delivery upstream (connecting when needed).
     void forward(std::string id, std::string key_id);
+    /// Writes the prepared upstream request and reads its answer.
     void send_upstream();
+    /// Passes an upstream 2xx back, or releases the id and answers 503.
     void on_forwarded(beast::error_code ec);
+    /// Writes one response; closes afterwards unless `keep_alive` (and not draining).
     void answer(int status, std::string body, bool keep_alive, std::string_view content_type = "text/plain");
+    /// The response is out: next request, or close.
     void on_written(bool close, beast::error_code ec, std::size_t);
+    /// Ends the request's bookkeeping (in-flight gauge, parser).
     void finish_request();
+    /// Closes the client connection (and the upstream one).
     void close();
+    /// Logs one delivery line; the id comes from the body only when `with_body`.
     void log_delivery(const char* verdict, int status, const std::string& key_id, const std::string& reason,
                       bool with_body);
 
@@ -263,12 +279,19 @@ public:
         return 0;
     }
 
+    /// The command line.
     const config& cfg() const noexcept { return cfg_; }
+    /// Keys and verification.
     gate& keys() noexcept { return keys_; }
+    /// The counters of /metrics.
     metrics& stats() noexcept { return metrics_; }
+    /// The replay guard over the store.
     hooksig::replay_guard<any_store>& guard() noexcept { return guard_; }
+    /// The early-eviction warning's rate limiter.
     eviction_reporter& evictions() noexcept { return evictions_; }
+    /// True once a stop signal arrived.
     bool draining() const noexcept { return draining_.load(std::memory_order_acquire); }
+    /// The --forward address, resolved at start.
     const std::optional<tcp::endpoint>& upstream() const noexcept { return upstream_; }
 
     /// Records a new session (for shutdown).
@@ -303,6 +326,7 @@ public:
     }
 
 private:
+    /// The replay policy of the command line.
     static hooksig::replay_options guard_options(const config& cfg) {
         hooksig::replay_options o;
         o.ttl = std::chrono::seconds(cfg.ttl);
@@ -311,6 +335,7 @@ private:
         return o;
     }
 
+    /// Logs why listening failed; returns -1.
     int fail_listen(const beast::error_code& ec) {
         std::fprintf(stderr, "hooksig-receiver: cannot listen on %s:%d (%s)\n", cfg_.listen_host.c_str(),
                      cfg_.listen_port, ec.message().c_str());
@@ -329,6 +354,7 @@ private:
         }
     }
 
+    /// Accepts the next connection (TCP_NODELAY; refused beyond --max-connections).
     void do_accept() {
         acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
             if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
@@ -348,6 +374,7 @@ private:
         });
     }
 
+    /// Waits for SIGHUP (reload) or SIGINT / SIGTERM (drain).
     void wait_signal() {
         signals_.async_wait([this](beast::error_code ec, int signal) {
             if (ec) return;
@@ -394,6 +421,7 @@ private:
         wait_drained();
     }
 
+    /// Polls every 20 ms until no connection is left or the drain deadline passed.
     void wait_drained() {
         drain_timer_.expires_after(std::chrono::milliseconds(20));
         drain_timer_.async_wait([this](beast::error_code) {
@@ -429,22 +457,26 @@ private:
     std::unordered_map<session*, std::weak_ptr<session>> sessions_;
 };
 
+/// Counts the connection; the buffer holds one head plus one read.
 session::session(server& srv, tcp::socket&& socket)
     : srv_(srv), stream_(std::move(socket)), buffer_(srv.cfg().max_header_bytes + 64 * 1024) {
     srv_.stats().connections.fetch_add(1, std::memory_order_relaxed);
 }
 
+/// Uncounts the connection (and its request, if unanswered).
 session::~session() {
     if (in_flight_) srv_.stats().in_flight.fetch_sub(1, std::memory_order_relaxed);
     srv_.stats().connections.fetch_sub(1, std::memory_order_relaxed);
     srv_.remove(this);
 }
 
+/// Registers for shutdown, then reads on the strand.
 void session::run() {
     srv_.add(this, weak_from_this());
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
 }
 
+/// Closes a connection that waits for a request; others finish theirs first.
 void session::close_if_idle() {
     if (phase_ == phase::idle) close();
 }
