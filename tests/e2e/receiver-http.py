@@ -202,6 +202,29 @@ try:
     check("the old keys still verify", st == 200, (st, b))
     check("/metrics counts the failed reload", metric(port, "hooksig_receiver_keyring_reload_failures_total") == 1)
 
+    # Hostile input never crashes it: random bytes, broken request lines and
+    # chunk sizes, NUL and non-ASCII in headers, signature headers full of junk.
+    import random
+    rng = random.Random(18)
+    blobs = [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 3000))) for _ in range(150)]
+    blobs += [b"POST /hook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n",
+              b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+              b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+              b"POST /hook HTTP/1.1\r\nHost: x\r\nwebhook-id: \x00\xff\r\nwebhook-timestamp: 99999999999999999999\r\n"
+              b"webhook-signature: v1,@@@@ v1, v1a,x\r\nContent-Length: 2\r\n\r\n{}",
+              b"GET /metrics?x=\xff HTTP/1.1\r\n\r\n", b"\r\n\r\n", b"POST  HTTP/1.1\r\n\r\n"]
+    for blob in blobs:
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=2)
+            s.sendall(blob)
+            s.shutdown(socket.SHUT_WR)
+            s.recv(4096)
+            s.close()
+        except OSError:
+            pass
+    st, _, b, _ = request(port, "GET", "/healthz")
+    check(f"{len(blobs)} hostile requests later it still answers", p.poll() is None and st == 200, (st, p.poll()))
+
     # SIGTERM with nothing in flight: exit 0.
     p.send_signal(signal.SIGTERM)
     check("SIGTERM exits 0", p.wait(timeout=10) == 0)
