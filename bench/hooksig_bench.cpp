@@ -333,6 +333,7 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("compiler", std::string("g++ ") + __VERSION__);
 #endif
     benchmark::AddCustomContext("botan", Botan::short_version_string());
+    benchmark::AddCustomContext("ed25519_backend", hooksig::detail::platform::ed25519_backend());
     benchmark::AddCustomContext("sha256_provider",
                                 Botan::HashFunction::create_or_throw("SHA-256")->provider());
     benchmark::Initialize(&argc, argv);

@@ -12,7 +12,7 @@ bash .ci/lib/build-botan3.sh "$prefix" | tail -1
 start=$(date +%s)
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DHOOKSIG_BOTAN=3 -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOOKSIG_WERROR=ON -DHOOKSIG_BUILD_BENCH=OFF -DHOOKSIG_BUILD_FUZZ=OFF \
-  -DHOOKSIG_BUILD_EXAMPLES=OFF | grep 'hooksig: Botan'
+  -DHOOKSIG_BUILD_EXAMPLES=OFF -DHOOKSIG_ED25519=botan | grep "hooksig: \(Botan\|Ed25519\)"
 grep -q '^HOOKSIG_BOTAN_MAJOR:INTERNAL=3$' "$build/CMakeCache.txt" || { echo "not built against Botan 3"; exit 1; }
 cmake --build "$build" -j2 >/dev/null
 ctest --test-dir "$build" -j2 --output-on-failure

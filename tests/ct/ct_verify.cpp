@@ -193,6 +193,48 @@ void check_verify() {
     });
 }
 
+/// Ed25519 signing with a poisoned seed: parsing the `whsk_`, deriving the
+/// public key, preparing the signer and signing (the secret scalar and the
+/// nonce both come from the seed) must not branch or index on it.
+/// Verification handles public data only, so it is run for its result.
+void check_ed25519() {
+    const std::string whsk = "whsk_nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
+    section("Ed25519: whsk_ parse, public key derivation", [&whsk] {
+        std::string text = whsk;
+        hooksig::detail::ctgrind::poison(text.data() + 5, text.size() - 5);
+        hooksig::secret s;
+        expect(!reveal(static_cast<bool>(hooksig::secret::parse(text, s))), "parse a poisoned whsk_ key");
+        expect(s.key_size() == 64, "seed and public key held");
+    });
+    section("Ed25519: sign (seed, scalar and nonce secret)", [&whsk] {
+        hooksig::secret s = hooksig::secret::parse(whsk);
+        hooksig::detail::ctgrind::poison(s.key_data(), 32); // the seed
+        hooksig::ed25519_secret_key key;
+        expect(!hooksig::ed25519_secret_key::from_bytes(s.key_data(), 64, key), "key from a poisoned seed");
+        std::uint8_t signature[64];
+        hooksig::detail::platform::ed25519_sign(signature, reinterpret_cast<const std::uint8_t*>(docs_body.data()),
+                                                docs_body.size(), key.seed_and_public());
+        expect(is_poisoned(signature, 32) && is_poisoned(signature + 32, 32),
+               "R (from the nonce) and S (from the scalar) carry the seed's taint");
+        hooksig::detail::ctgrind::unpoison(signature, sizeof signature);
+        const hooksig::signer<hooksig::standard_webhooks> signer({s});
+        hooksig::sign_options options;
+        options.id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+        options.timestamp = docs_now;
+        std::vector<hooksig::header> out;
+        expect(!signer.sign(docs_body, options, out), "sign v1a");
+        for (auto& h : out) hooksig::detail::ctgrind::unpoison(h.value.data(), h.value.size());
+        expect(out.size() == 3 && out[2].value.rfind("v1a,", 0) == 0, "a v1a entry");
+        headers received;
+        for (const auto& h : out) received.emplace_back(h.name, h.value);
+        const hooksig::verifier<hooksig::standard_webhooks> v({hooksig::secret::parse(whsk).public_key()});
+        expect(static_cast<bool>(v.verify(received, docs_body, docs_now)), "the v1a signature verifies");
+        expect(key.public_key().verify(signature, reinterpret_cast<const std::uint8_t*>(docs_body.data()),
+                                       docs_body.size()),
+               "the platform's signature verifies");
+    });
+}
+
 /// Signs with a poisoned text key, publishes the headers (unpoisons them, as
 /// sending does), then verifies the delivery and a tampered one.
 template <class Scheme>
@@ -273,6 +315,7 @@ int main(int argc, char** argv) {
     check_scheme<hooksig::paddle>("paddle sign + verify (hex)");
     check_scheme("square sign + verify (base64)", hooksig::square("https://example.com/webhooks/square"));
     check_keyring();
+    check_ed25519();
     const unsigned errors = VALGRIND_COUNT_ERRORS;
     std::printf("%u memcheck error(s), %d functional failure(s)\n", errors, failures);
     return failures == 0 && errors == 0 ? 0 : 1;

@@ -64,6 +64,7 @@ std::string header_value(const header_list& headers, const std::string& name) {
 } // namespace
 
 TEST_CASE("every shared v1a vector gets its expected verdict", "[ed25519][vectors]") {
+    WARN("Ed25519 backend: " << detail::platform::ed25519_backend());
     const auto& file = v1a_vectors();
     std::size_t checked = 0;
     for (const auto& c : file["cases"]) {
