@@ -43,7 +43,6 @@ errc expected_failure(const std::string& name) {
     return found == table.end() ? errc::no_matching_signature : found->second;
 }
 
-const char* const k1_whpk = "whpk_11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 
 header_list sign_standard(const std::vector<secret>& keys, const std::string& body, unix_seconds at = 1674087231) {
     const signer<standard_webhooks> s(keys);
