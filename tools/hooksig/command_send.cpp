@@ -182,7 +182,7 @@ int run_send(const std::vector<std::string>& args) {
                                return signer_.sign(b, o, out);
                            });
         }
-        const signer<scheme_type> signer_(secrets_from_options(scheme, opts), scheme);
+        const signer<scheme_type> signer_(secrets_from_options(scheme, opts, true), scheme);
         return deliver(opts, to, body, id, scheme.signs_id(),
                        [&](std::string_view b, const sign_options& o, std::vector<header>& out) {
                            return signer_.sign(b, o, out);
@@ -195,7 +195,8 @@ const register_command registered{
      "send http://HOST[:PORT]/PATH (--secret-file F | HOOKSIG_SECRET=S | --secret S [--secret S2 ...] | --keyring F) [--scheme NAME] [--header-name NAME] "
      "[--url URL] "
      "[--body-file F | --event TYPE] [--id ID] [--timestamp T] [--header 'Name: value' ...] [--content-type T] "
-     "[--timeout SECONDS] [--retry [--time-scale X]]  (http:// only; --retry: 1, 5, 10, 30, 60, 120, 240 min x X)",
+     "[--timeout SECONDS] [--retry [--time-scale X]]  (http:// only; --retry: 1, 5, 10, 30, 60, 120, 240 min x X; "
+     "whsk_ signs v1a; --scheme discord takes a whsk_)",
      run_send}};
 
 } // namespace
