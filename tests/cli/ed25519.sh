@@ -204,7 +204,7 @@ check "a delivery signed with the old key verifies inside its window, naming the
 run verify --keyring pub --headers-file "$w/ho" --now $((R + 900)) --tolerance 3600 --body-file "$w/body"
 check "after the grace the public keyring no longer accepts the old key" '[ $rc = 1 ]'
 run sign --keyring pub --now $((R + 60)) --body-file "$w/body"
-check "sign --keyring with public keys only: exit 2, nothing signed" '[ $rc = 2 ] && [ ! -s "$w/out" ]'
+check "sign --keyring with public keys only: exit 2 saying so, nothing signed" '[ $rc = 2 ] && [ ! -s "$w/out" ] && grep -q "holds public keys only" "$w/err"'
 "$cli" sign --scheme discord --keyring ring --now $((R + 60)) --body-file "$w/body" > "$w/dhr"
 run verify --scheme discord --keyring pub --headers-file "$w/dhr" --now $((R + 60)) --body-file "$w/body"
 check "discord with keyrings: sign --keyring SENDER, verify --keyring PUBLIC" '[ $rc = 0 ] && [ "$(cat "$w/err")" = "key $B_ID" ]'
@@ -221,6 +221,11 @@ run keyring public ring notring
 check "keyring public over a file that is not a keyring: exit 2, left as it was" '[ $rc = 2 ] && [ "$(cat notring)" = "not a keyring" ]'
 run keyring public ring pub
 check "keyring public may replace its own earlier output (a receiver's keyring)" '[ $rc = 0 ] && cmp -s pub pub.before'
+"$cli" keyring rotate ring --grace 1h --now $((R + 2000)) > "$w/rot2" 2> "$w/rot2.err"
+C_ID=$(sed -n 's/^key //p' "$w/rot2.err")
+run keyring public ring pub
+check "after another rotation keyring public refreshes OUT: the new key first, the expired one gone, still 0600" \
+  '[ $rc = 0 ] && [ "$(grep -v "^#" pub | sed -n 2p | cut -d" " -f1,2)" = "$C_ID whpk" ] && grep -q "^$B_ID whpk " pub && ! grep -q "^$A_ID " pub && [ "$(stat -c %a pub)" = 600 ] && ! grep -q whsk pub'
 run keyring public ringw pubw
 check "keyring public of a migrating ring: whpk only, the whsec left out and named on stderr" \
   '[ $rc = 0 ] && [ "$(grep -c " whpk " pubw)" = 1 ] && ! grep -q whsec_ pubw && grep -q "^left out key [0-9a-f]\{12\}: a MAC secret" "$w/err"'

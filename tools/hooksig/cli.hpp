@@ -175,6 +175,16 @@ void check_keyring_kinds(const Scheme& scheme, const keyring<fixed_clock>& ring)
     }
 }
 
+/// Usage error when `ring` holds keys but none that can sign (a receiver's
+/// keyring of `whpk_` public keys given to a signing command).
+inline void check_keyring_signs(const keyring<fixed_clock>& ring) {
+    const std::vector<key_entry> entries = ring.entries();
+    for (const key_entry& e : entries)
+        if (e.key.can_sign()) return;
+    if (!entries.empty())
+        throw usage_error("the keyring holds public keys only (whpk): sign with the sender's keyring of whsk keys");
+}
+
 /// Makes the scheme's secrets from secret_texts(); usage error naming the
 /// position (never the text) of an unusable one. With `for_signing`, a key
 /// that cannot sign (a `whpk_` public key) or whose algorithm the scheme

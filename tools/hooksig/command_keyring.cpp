@@ -336,12 +336,12 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 /// `keyring public FILE OUT`: writes a receiver's keyring holding the `whpk_`
-/// public keys of FILE's Ed25519 keys (same ids, same windows, same order),
-/// with the library's atomic, locked writer (mode 0600 for a new file). MAC
+/// public keys of FILE's Ed25519 keys (same ids, same windows, same order)
+/// with the library's atomic, locked writers (mode 0600 for a new file). MAC
 /// secrets are left out (named on stderr): a public keyring must be safe to
 /// hand to anyone who verifies. OUT may not be FILE, and an existing OUT is
-/// replaced only when it is a keyring holding public keys only, so a signing
-/// key cannot be lost to a swapped argument.
+/// replaced only when, read under the writers' lock, it is a keyring holding
+/// public keys only, so a signing key cannot be lost to swapped arguments.
 int run_public(const std::vector<std::string>& args) {
     const options opts(args, {}, {}, 2);
     if (opts.positional().size() != 2) throw usage_error("give the keyring FILE and the OUT file to write");
@@ -351,18 +351,6 @@ int run_public(const std::vector<std::string>& args) {
     const keyring_file_result read = read_keyring_file(path, entries);
     if (!read) throw usage_error(describe_keyring_error("keyring", path, read));
     if (same_file(path, out_path)) throw usage_error("OUT is the keyring FILE itself; nothing written");
-    struct stat existing {};
-    if (::lstat(out_path.c_str(), &existing) == 0) {
-        std::vector<key_entry> old;
-        const keyring_file_result old_read = read_keyring_file(out_path, old);
-        if (!old_read)
-            throw usage_error(describe_keyring_error("OUT", out_path, old_read) +
-                              "; an existing OUT must be a keyring of public keys; nothing written");
-        for (const key_entry& e : old)
-            if (e.key.key_kind() != secret::kind::ed25519_public)
-                throw usage_error("OUT " + printable_argument(out_path) + " holds a " + kind_name(e.key.key_kind()) +
-                                  " key (" + e.key.key_id() + "); refusing to replace it; nothing written");
-    }
     std::vector<key_entry> public_entries;
     std::vector<std::string> left_out, repeated;
     for (const key_entry& e : entries) {
@@ -381,7 +369,34 @@ int run_public(const std::vector<std::string>& args) {
     }
     if (public_entries.empty())
         throw usage_error("keyring " + printable_argument(path) + " holds no Ed25519 key; nothing written");
-    const keyring_file_result saved = write_keyring_file(out_path, public_entries, keyring_write::replace);
+
+    keyring_file_result saved;
+    struct stat existing {};
+    if (::lstat(out_path.c_str(), &existing) != 0) {
+        // create_new: fails with EEXIST if OUT appeared meanwhile; nothing is replaced unread.
+        saved = write_keyring_file(out_path, public_entries, keyring_write::create_new);
+    } else {
+        std::optional<key_entry> refused; // the first key that is not public, when OUT holds one
+        saved = update_keyring_file(out_path, [&](std::vector<key_entry>& old) noexcept {
+            try {
+                for (const key_entry& e : old)
+                    if (e.key.key_kind() != secret::kind::ed25519_public) {
+                        refused = e;
+                        return make_error_code(errc::invalid_argument);
+                    }
+                old = public_entries;
+                return std::error_code();
+            } catch (const std::bad_alloc&) {
+                return std::make_error_code(std::errc::not_enough_memory);
+            }
+        });
+        if (refused)
+            throw usage_error("OUT " + printable_argument(out_path) + " holds a " + kind_name(refused->key.key_kind()) +
+                              " key (" + refused->key.key_id() + "); refusing to replace it; nothing written");
+        if (!saved.in_place())
+            throw usage_error(describe_keyring_error("OUT", out_path, saved) +
+                              "; an existing OUT must be a keyring of public keys; nothing written");
+    }
     if (!saved.in_place()) throw usage_error(describe_keyring_error("OUT", out_path, saved) + "; nothing written");
     for (const key_entry& e : public_entries) std::printf("public key %s\n", e.key.key_id().c_str());
     for (const std::string& id : left_out)

@@ -175,6 +175,7 @@ int run_send(const std::vector<std::string>& args) {
             keyring<fixed_clock> ring(fixed_clock{wall_clock{}.now()});
             load_keyring_file(opts.one("--keyring"), ring);
             check_keyring_kinds(scheme, ring);
+            check_keyring_signs(ring);
             const keyring_signer<scheme_type, fixed_clock> signer_(ring, scheme);
             return deliver(opts, to, body, id, scheme.signs_id(),
                            [&](std::string_view b, const sign_options& o, std::vector<header>& out) {

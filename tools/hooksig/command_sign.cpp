@@ -20,6 +20,7 @@ int run_sign(const std::vector<std::string>& args) {
         if (opts.has("--keyring")) {
             load_keyring_file(opts.one("--keyring"), ring);
             check_keyring_kinds(scheme, ring);
+            check_keyring_signs(ring);
         }
         const std::vector<secret> secrets = opts.has("--keyring") ? std::vector<secret>() : secrets_from_options(scheme, opts, true);
         sign_options choices;
