@@ -75,7 +75,8 @@ const register_command registered{
     {"verify",
      "verify (--secret-file F | HOOKSIG_SECRET=S | --secret S [--secret S2 ...] | --keyring FILE) --header 'Name: value' [--header ...] [--headers-file F] "
      "[--tolerance SECONDS] [--now UNIX_SECONDS] [--body-file F] [--scheme NAME] [--header-name NAME] [--url URL]   "
-     "(whsec_ checks v1 entries, whpk_/whsk_ check v1a; --scheme discord takes the 64-hex public key or a whpk_)",
+     "(whsec_ checks v1 entries, whpk_/whsk_ check v1a; --scheme discord takes the 64-hex public key or a whpk_; "
+     "with an Ed25519 key the body is read whole, else it streams)",
      run_verify}};
 
 } // namespace
