@@ -185,6 +185,47 @@ def hmac_seeds():
     return seeds
 
 
+# fuzz_ed25519_keys' first byte: 0 key text, 1 raw whsk_ bytes, 2 raw whpk_ bytes, 3 discord key text.
+SMALL_ORDER_HEX = ["01" + "00" * 31, "ec" + "ff" * 30 + "7f", "00" * 32,
+                   "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+                   "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+                   "ed" + "ff" * 30 + "7f"]
+SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
+def ed25519_keys_seeds():
+    v = load("v1a-vectors.json")
+    seeds = []
+    for k in ("K1", "K2"):
+        key = v["keys"][k]
+        seed, public = bytes.fromhex(key["seed_hex"]), bytes.fromhex(key["public_hex"])
+        for field in ("whpk", "whpk_spki", "whsk_seed", "whsk_seed_pub"):
+            seeds.append(b"\x00" + key[field].encode())
+        seeds += [b"\x01" + seed, b"\x01" + seed + public, b"\x02" + public, b"\x02" + SPKI_PREFIX + public,
+                  b"\x03" + key["public_hex"].encode(), b"\x03" + key["public_hex"].upper().encode()]
+    k1, k2 = v["keys"]["K1"], v["keys"]["K2"]
+    seeds.append(b"\x01" + bytes.fromhex(k1["seed_hex"]) + bytes.fromhex(k2["public_hex"]))  # mismatched pair
+    for c in v["cases"]:
+        if c.get("producer_key"):
+            seeds.append(b"\x00" + c["producer_key"].encode())
+        for key in c.get("verifier", {}).get("keys", []):
+            seeds.append(b"\x00" + key.encode())
+    for h in SMALL_ORDER_HEX:
+        seeds += [b"\x02" + bytes.fromhex(h), b"\x03" + h.encode(),
+                  b"\x00whpk_" + base64.b64encode(bytes.fromhex(h))]
+    return seeds
+
+
+def mixed_verify_seeds():
+    seeds = []
+    for c in load("v1a-vectors.json")["cases"]:
+        if c.get("kind") != "webhook":
+            continue
+        body = base64.b64decode(c.get("body_b64", ""))
+        seeds.append(delivery(c["verifier"]["now"], list(c["headers"].items()), body))
+    return seeds
+
+
 TARGETS = {
     "fuzz_base64": base64_seeds,
     "fuzz_hex": hex_seeds,
@@ -194,6 +235,8 @@ TARGETS = {
     "fuzz_scheme_verify": scheme_verify_seeds,
     "fuzz_keyring_file": keyring_file_seeds,
     "fuzz_replay_store": replay_store_seeds,
+    "fuzz_ed25519_keys": ed25519_keys_seeds,
+    "fuzz_mixed_verify": mixed_verify_seeds,
 }
 
 

@@ -53,7 +53,7 @@ function usage(msg) {
     `schemes: ${SCHEME_NAMES.join(", ")}`);
   process.exit(2);
 }
-const SCHEME_NAMES = ["standard", "svix", "stripe", "github", "slack", "shopify", "raw-hex", "raw-base64"];
+const SCHEME_NAMES = ["standard", "svix", "stripe", "github", "slack", "shopify", "raw-hex", "raw-base64", "v1a", "discord"];
 const opt = { cli: null, cases: 200, seed: null, schemes: SCHEME_NAMES, only: null, jobs: 4, keepTmp: false };
 {
   const a = process.argv.slice(2);
@@ -289,6 +289,65 @@ const stripeFormulaVerify = (v) => { // stripe-node's check written out (used fo
   return sigs.includes(want) && v.now - t <= TOLERANCE;
 };
 
+// ----------------------------------------------------------------------------------- Ed25519 (node:crypto)
+// Keys are drawn as 32-byte seeds and handed to node:crypto through the PKCS#8 prefix (RFC 8410);
+// the public key is the last 32 bytes of the SPKI DER. hooksig gets the secret key as `whsk_` +
+// base64 of the seed or of seed||public (both forms occur), the public key as `whpk_` + base64 of
+// the 32 bytes or of the 44-byte SPKI, or for Discord as 64 hex characters (either case).
+const PKCS8_ED25519 = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_ED25519 = Buffer.from("302a300506032b6570032100", "hex");
+const edKeys = new Map(); // whsk_ text -> { priv, pub (32 bytes), pubKey }
+function edKeyOf(whsk) {
+  let k = edKeys.get(whsk);
+  if (!k) {
+    const seed = Buffer.from(whsk.slice(5), "base64").subarray(0, 32);
+    const priv = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed]), format: "der", type: "pkcs8" });
+    const pub = crypto.createPublicKey(priv).export({ format: "der", type: "spki" }).subarray(12);
+    k = { priv, pub, pubKey: crypto.createPublicKey({ key: Buffer.concat([SPKI_ED25519, pub]), format: "der", type: "spki" }) };
+    edKeys.set(whsk, k);
+  }
+  return k;
+}
+function edSecret(rng) {
+  const seed = rng.bytes(32);
+  const long = rng.chance(0.5); // svix-server's seed||public form, else the bare seed
+  const text = "whsk_" + seed.toString("base64");
+  return long ? "whsk_" + Buffer.concat([seed, edKeyOf(text).pub]).toString("base64") : text;
+}
+const edSign = (whsk, ...parts) => crypto.sign(null, Buffer.concat(parts.map((p) => Buffer.from(p))), edKeyOf(whsk).priv);
+const edVerify = (whsk, sig, ...parts) => crypto.verify(null, Buffer.concat(parts.map((p) => Buffer.from(p))), edKeyOf(whsk).pubKey, sig);
+// The key hooksig verify gets for a whsk_: `form` picks raw whpk_, SPKI whpk_, lower or upper hex.
+function edPublicText(whsk, form) {
+  const pub = edKeyOf(whsk).pub;
+  switch (form) {
+    case "spki": return "whpk_" + Buffer.concat([SPKI_ED25519, pub]).toString("base64");
+    case "hex": return pub.toString("hex");
+    case "HEX": return pub.toString("hex").toUpperCase();
+    default: return "whpk_" + pub.toString("base64");
+  }
+}
+// Strict padded standard base64 of exactly n bytes (what hooksig and the spec accept).
+const canonicalB64 = (t, n) => /^[A-Za-z0-9+/]*={0,2}$/.test(t) && Buffer.from(t, "base64").length === n && Buffer.from(t, "base64").toString("base64") === t;
+// The Standard Webhooks v1a check written from the spec with node:crypto: every `v1a,` entry of
+// canonical base64 of 64 bytes is tried against the public key; other versions are skipped.
+function v1aVerify(v) {
+  const id = hget(v.headers, "webhook-id"), ts = hget(v.headers, "webhook-timestamp"), sig = hget(v.headers, "webhook-signature");
+  if (id === undefined || ts === undefined || sig === undefined || !/^[1-9]\d*$/.test(ts) || Math.abs(v.now - Number(ts)) > TOLERANCE) return false;
+  for (const e of sig.split(" ")) {
+    if (!e.startsWith("v1a,") || !canonicalB64(e.slice(4), 64)) continue;
+    if (edVerify(v.secret, Buffer.from(e.slice(4), "base64"), `${id}.${ts}.`, v.body)) return true;
+  }
+  return false;
+}
+// Discord's documented check (timestamp + body, hex signature) with node:crypto, plus the 300 s
+// window hooksig applies (Discord's own libraries check none); the signature must be 128
+// lower-case hex characters, as Discord sends it.
+function discordVerify(v) {
+  const sig = hget(v.headers, "x-signature-ed25519"), ts = hget(v.headers, "x-signature-timestamp");
+  if (sig === undefined || ts === undefined || !/^[0-9a-f]{128}$/.test(sig) || !/^[1-9]\d*$/.test(ts) || Math.abs(v.now - Number(ts)) > TOLERANCE) return false;
+  return edVerify(v.secret, Buffer.from(sig, "hex"), ts, v.body);
+}
+
 const SCHEMES = {
   standard: {
     cli: "standard", ref: "standardwebhooks@1.1.1", timestamped: true, window: "both", text: true,
@@ -382,6 +441,60 @@ const SCHEMES = {
     sig: { header: null, re: /^()(.*)$/s, alphabet: B64 },
   },
 };
+// v1a: Ed25519 entries, in a third of the cases mixed with a v1 entry (hooksig signs with a whsec_
+// and the whsk_; Node's header carries a v1 entry under a whsec_ and, sometimes, a decoy v1a entry
+// of random bytes after the real one and an unknown `v2,` entry).
+SCHEMES.v1a = {
+  cli: "standard", ref: "node:crypto Ed25519 (Standard Webhooks v1a spec)", timestamped: true, window: "both", text: false, ed25519: true,
+  secret: edSecret, body: rawBody,
+  extra: (rng, c) => {
+    c.keyForm = rng.chance(0.3) ? "spki" : "raw";
+    c.mixWhsec = rng.chance(0.35) ? whsecSecret(rng) : null;
+    c.whsecFirst = rng.chance(0.5);
+    c.decoyEntry = rng.chance(0.3) ? "v1a," + rng.bytes(64).toString("base64") : null;
+    c.unknownEntry = rng.chance(0.2) ? "v2," + rng.bytes(32).toString("base64") : null;
+    c.v1Position = rng.int(0, 3);
+    c.verifyWhsec = rng.chance(0.3) ? whsecSecret(rng) : null; // a whsec_ that matches nothing, beside the whpk_
+  },
+  signKeys: (c) => (c.mixWhsec ? (c.whsecFirst ? [c.mixWhsec, c.secret] : [c.secret, c.mixWhsec]) : [c.secret]),
+  verifyKey: (secret, c) => edPublicText(secret, c.keyForm),
+  verifyExtra: (c) => (c.verifyWhsec ? [c.verifyWhsec] : []),
+  sign: (c) => {
+    const entries = ["v1a," + edSign(c.secret, `${c.id}.${c.ts}.`, c.body).toString("base64")];
+    if (c.decoyEntry) entries.push(c.decoyEntry); // after the real one: tampering alters the real entry
+    if (c.unknownEntry) entries.splice(c.v1Position % (entries.length + 1), 0, c.unknownEntry);
+    if (c.mixWhsec) {
+      const key = Buffer.from(c.mixWhsec.slice(6), "base64");
+      entries.splice(c.v1Position % (entries.length + 1), 0, "v1," + hmac(key, `${c.id}.${c.ts}.`, c.body).toString("base64"));
+    }
+    return [["webhook-id", c.id], ["webhook-timestamp", String(c.ts)], ["webhook-signature", entries.join(" ")]];
+  },
+  verify: v1aVerify,
+  sig: { header: "webhook-signature", re: /^(.*?(?:^| )v1a,)([^ ]*)(.*)$/s, alphabet: B64 },
+  signedFields: (hs, c) => {
+    const bad = stdSigned(hs, c);
+    if (bad) return bad;
+    const sig = hget(hs, "webhook-signature") ?? "", entries = sig.split(" ");
+    const want = c.mixWhsec ? 2 : 1;
+    if (entries.length !== want) return `webhook-signature has ${entries.length} entries, expected ${want}: ${clip(sig)}`;
+    if (c.mixWhsec) { // hooksig's v1 entry, checked with the whsec_ by node:crypto
+      const mac = "v1," + hmac(Buffer.from(c.mixWhsec.slice(6), "base64"), `${c.id}.${c.ts}.`, c.body).toString("base64");
+      if (!entries.includes(mac)) return `webhook-signature ${clip(sig)} lacks the v1 entry of the whsec_`;
+    }
+    return null;
+  },
+};
+SCHEMES.discord = {
+  cli: "discord", ref: "node:crypto Ed25519 (Discord docs recipe)", timestamped: true, window: "both", text: false, ed25519: true,
+  secret: edSecret, body: rawBody,
+  extra: (rng, c) => { c.keyForm = rng.pick(["hex", "hex", "HEX", "raw"]); },
+  verifyKey: (secret, c) => edPublicText(secret, c.keyForm),
+  sign: (c) => [["X-Signature-Ed25519", edSign(c.secret, String(c.ts), c.body).toString("hex")], ["X-Signature-Timestamp", String(c.ts)]],
+  verify: discordVerify,
+  sig: { header: "x-signature-ed25519", re: /^()(.*)$/s, alphabet: HEX },
+  signedFields: (hs, c) => (hget(hs, "x-signature-timestamp") === String(c.ts) ? null
+    : `X-Signature-Timestamp is ${JSON.stringify(hget(hs, "x-signature-timestamp"))}, expected "${c.ts}"`),
+};
 const RAW_HEADER = "x-signature-sha256";
 
 // Case inputs. Every random draw happens here, before any await, so a case is reproducible.
@@ -406,6 +519,7 @@ function makeCase(name, index) {
   c.decoyFirst = rng.chance(0.5);
   c.headerArgs = rng.chance(0.25);       // (2): pass headers as --header args instead of --headers-file
   c.lowerNames = rng.chance(0.3);        // (2): send header names lowercased (names are case-insensitive)
+  s.extra?.(rng, c);                     // scheme-specific draws (last: the other schemes' cases are unchanged)
   return c;
 }
 // Headers with the signature altered; null if the signature cannot be found.
@@ -494,8 +608,9 @@ async function runCase(name, index) {
   const refName = s.ref.split(" ")[0];
 
   // (1) hooksig signs, the package verifies.
-  const signArgs = ["sign", "--scheme", s.cli, "--secret", c.secret];
-  if (name === "standard" || name === "svix") signArgs.push("--id", c.id);
+  const signArgs = ["sign", "--scheme", s.cli];
+  for (const k of s.signKeys ? s.signKeys(c) : [c.secret]) signArgs.push("--secret", k);
+  if (name === "standard" || name === "svix" || name === "v1a") signArgs.push("--id", c.id);
   if (s.timestamped) signArgs.push("--timestamp", String(c.ts));
   signArgs.push("--body-file", bodyFile);
   if (c.signHeaderName) signArgs.push("--header-name", c.signHeaderName);
@@ -528,7 +643,8 @@ async function runCase(name, index) {
     const verifyArgs = async (v, tag) => {
       const a = ["verify", "--scheme", s.cli];
       const secrets = v.secret === c.secret && c.useDecoy ? (c.decoyFirst ? [c.decoySecret, c.secret] : [c.secret, c.decoySecret]) : [v.secret];
-      for (const x of secrets) a.push("--secret", x);
+      for (const x of secrets) a.push("--secret", s.verifyKey ? s.verifyKey(x, c) : x);
+      for (const x of s.verifyExtra?.(c) ?? []) a.push("--secret", x);
       const lines = v.headers.map(([n, x]) => `${c.lowerNames ? n.toLowerCase() : n}: ${x}`);
       if (c.headerArgs) for (const l of lines) a.push("--header", l);
       else {
@@ -617,6 +733,18 @@ async function docsVectors() {
         "--header", `${p}-id: ${id}`, "--header", `${p}-timestamp: ${ts}`, "--header", `${p}-signature: ${sig}`, "--now", ts, "--body-file", b], "valid");
     await check("svix docs vector: hooksig sign", ["sign", "--scheme", "standard", "--secret", secret, "--id", id, "--timestamp", ts, "--body-file", b], want("webhook-signature", sig));
     n += 3;
+  }
+  if (want_("v1a")) { // the shared v1a vectors (tests/vectors/v1a-vectors.json, made with node:crypto)
+    const all = JSON.parse(await fs.readFile(path.join(HERE, "..", "vectors", "v1a-vectors.json"), "utf8"));
+    for (const v of all.cases.filter((x) => x.kind === "webhook")) {
+      const b = await file(`v1a-${v.name}`, Buffer.from(v.body_b64 ?? "", "base64"));
+      const args = ["verify", "--scheme", "standard", ...v.verifier.keys.flatMap((k) => ["--secret", k]),
+        ...Object.entries(v.headers).flatMap(([k, x]) => ["--header", `${k}: ${x}`]), "--now", String(v.verifier.now), "--body-file", b];
+      // Invalid: exit 1, or exit 2 where hooksig refuses the key itself (the small-order key).
+      await check(`v1a vector ${v.name}: hooksig verify`, args, v.expected.valid ? "valid" : (r) =>
+        (r.code !== 0 && r.stdout.trim() !== "valid" ? null : `expected a refusal, got exit ${r.code}, stdout ${clip(r.stdout)}`));
+      n += 1;
+    }
   }
   return { n, fails: out };
 }

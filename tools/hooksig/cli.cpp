@@ -71,7 +71,8 @@ bool looks_like_secret(std::string_view text) {
         if (lower.find(prefix) != std::string::npos) return true;
     // A keyring file line: 12 hex digits, a space, a kind.
     if (text.size() > 18 && text.substr(0, 12).find_first_not_of("0123456789abcdef") == std::string_view::npos &&
-        (text.substr(12, 7) == " whsec " || text.substr(12, 6) == " text "))
+        (text.substr(12, 7) == " whsec " || text.substr(12, 6) == " text " || text.substr(12, 6) == " whsk " ||
+         text.substr(12, 6) == " whpk "))
         return true;
     // Long base64 (standard or URL alphabet) or hex: a run of 16 or more, mixing
     // letters with digits or both cases (a lower-case path like /srv/app/keys is not).
@@ -237,6 +238,8 @@ void print_usage(std::FILE* to) {
     for (const auto& c : sorted) std::fprintf(to, "  hooksig %s\n", c.usage.c_str());
     std::fprintf(to, "\nsecrets: --secret-file F (one a line; - = stdin) or the environment variable HOOKSIG_SECRET;\n"
                      "  --secret S works too but shows the secret to every local user (ps, /proc)\n"
+                     "keys: whsec_ (HMAC, v1), whsk_ (Ed25519 secret key: signs v1a) and whpk_ (its public key:\n"
+                     "  verifies v1a); `hooksig keypair` makes a pair, `keyring public` a receiver's keyring\n"
                      "exit codes: 0 success/valid, 1 invalid delivery, 2 usage error (nothing written),\n"
                      "  3 keyring written but not confirmed durable (directory sync failed; the secret is printed)\n"
                      "hooksig COMMAND --help prints that command's usage\n");

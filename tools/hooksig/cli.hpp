@@ -146,30 +146,62 @@ int with_scheme(const options& opts, F&& f) {
     return result;
 }
 
+/// The name a person reads for a key's kind: the keyring file's kind field
+/// (`whsec`, `text`, `whsk`, `whpk`).
+inline std::string kind_name(secret::kind k) { return std::string(keyring_file_kind(k)); }
+
 /// Usage error when a key of `ring` is not of the kind `scheme` keys its MAC
 /// with (a Stripe `whsec_...` text secret stored as a whsec key would never
-/// verify, and the reverse); names the key id, never the secret.
+/// verify, and the reverse), or is an Ed25519 key the scheme cannot carry (or
+/// a MAC key given to an Ed25519-only scheme such as discord); names the key
+/// id, never the secret.
 template <class Scheme>
 void check_keyring_kinds(const Scheme& scheme, const keyring<fixed_clock>& ring) {
     for (const key_entry& e : ring.entries()) {
         secret as_scheme;
         const exposed_secret text = e.key.expose();
         if (!scheme.make_secret(text.view(), as_scheme) && as_scheme.key_kind() == e.key.key_kind()) continue;
-        const bool whsec = e.key.key_kind() == secret::kind::whsec;
-        throw usage_error("keyring key " + e.key.key_id() + " is a " + (whsec ? "whsec" : "text") + " secret; --scheme " +
-                          std::string(scheme.name()) + " takes " + (whsec ? "text" : "whsec") + " secrets");
+        const secret::kind k = e.key.key_kind();
+        if (k == secret::kind::whsec || k == secret::kind::text) {
+            if (!detail::scheme_supports(scheme, algorithm_id::hmac_sha256))
+                throw usage_error("keyring key " + e.key.key_id() + " is a " + kind_name(k) + " secret; --scheme " +
+                                  std::string(scheme.name()) + " takes Ed25519 keys (whsk/whpk) only");
+            const bool whsec = k == secret::kind::whsec;
+            throw usage_error("keyring key " + e.key.key_id() + " is a " + (whsec ? "whsec" : "text") + " secret; --scheme " +
+                              std::string(scheme.name()) + " takes " + (whsec ? "text" : "whsec") + " secrets");
+        }
+        throw usage_error("keyring key " + e.key.key_id() + " is an Ed25519 " + kind_name(k) + " key; --scheme " +
+                          std::string(scheme.name()) + " cannot use Ed25519 keys");
     }
 }
 
+/// Usage error when `ring` holds keys but none that can sign (a receiver's
+/// keyring of `whpk_` public keys given to a signing command).
+inline void check_keyring_signs(const keyring<fixed_clock>& ring) {
+    const std::vector<key_entry> entries = ring.entries();
+    for (const key_entry& e : entries)
+        if (e.key.can_sign()) return;
+    if (!entries.empty())
+        throw usage_error("the keyring holds public keys only (whpk): sign with the sender's keyring of whsk keys");
+}
+
 /// Makes the scheme's secrets from secret_texts(); usage error naming the
-/// position (never the text) of an unusable one.
+/// position (never the text) of an unusable one. With `for_signing`, a key
+/// that cannot sign (a `whpk_` public key) or whose algorithm the scheme
+/// cannot carry is a usage error too.
 template <class Scheme>
-std::vector<secret> secrets_from_options(const Scheme& scheme, const options& opts) {
+std::vector<secret> secrets_from_options(const Scheme& scheme, const options& opts, bool for_signing = false) {
     std::vector<secret> out;
     for (const secret_text& given : secret_texts(opts, true)) {
         secret s;
         if (const std::error_code failed = scheme.make_secret(given.text, s))
             throw usage_error(given.where + ": " + failed.message());
+        if (for_signing && !s.can_sign())
+            throw usage_error(given.where + ": " + make_error_code(errc::key_cannot_sign).message() +
+                              " (sign with the whsk_ secret key; whpk_ is for receivers)");
+        if (!detail::scheme_supports(scheme, s.algorithm()))
+            throw usage_error(given.where + ": " + make_error_code(errc::unsupported_key).message() + " (--scheme " +
+                              std::string(scheme.name()) + ")");
         out.push_back(std::move(s));
     }
     return out;

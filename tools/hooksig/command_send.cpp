@@ -175,6 +175,7 @@ int run_send(const std::vector<std::string>& args) {
             keyring<fixed_clock> ring(fixed_clock{wall_clock{}.now()});
             load_keyring_file(opts.one("--keyring"), ring);
             check_keyring_kinds(scheme, ring);
+            check_keyring_signs(ring);
             const keyring_signer<scheme_type, fixed_clock> signer_(ring, scheme);
             return deliver(opts, to, body, id, scheme.signs_id(),
                            [&](std::string_view b, const sign_options& o, std::vector<header>& out) {
@@ -182,7 +183,7 @@ int run_send(const std::vector<std::string>& args) {
                                return signer_.sign(b, o, out);
                            });
         }
-        const signer<scheme_type> signer_(secrets_from_options(scheme, opts), scheme);
+        const signer<scheme_type> signer_(secrets_from_options(scheme, opts, true), scheme);
         return deliver(opts, to, body, id, scheme.signs_id(),
                        [&](std::string_view b, const sign_options& o, std::vector<header>& out) {
                            return signer_.sign(b, o, out);
@@ -195,7 +196,8 @@ const register_command registered{
      "send http://HOST[:PORT]/PATH (--secret-file F | HOOKSIG_SECRET=S | --secret S [--secret S2 ...] | --keyring F) [--scheme NAME] [--header-name NAME] "
      "[--url URL] "
      "[--body-file F | --event TYPE] [--id ID] [--timestamp T] [--header 'Name: value' ...] [--content-type T] "
-     "[--timeout SECONDS] [--retry [--time-scale X]]  (http:// only; --retry: 1, 5, 10, 30, 60, 120, 240 min x X)",
+     "[--timeout SECONDS] [--retry [--time-scale X]]  (http:// only; --retry: 1, 5, 10, 30, 60, 120, 240 min x X; "
+     "whsk_ signs v1a; --scheme discord takes a whsk_)",
      run_send}};
 
 } // namespace

@@ -20,8 +20,9 @@ int run_sign(const std::vector<std::string>& args) {
         if (opts.has("--keyring")) {
             load_keyring_file(opts.one("--keyring"), ring);
             check_keyring_kinds(scheme, ring);
+            check_keyring_signs(ring);
         }
-        const std::vector<secret> secrets = opts.has("--keyring") ? std::vector<secret>() : secrets_from_options(scheme, opts);
+        const std::vector<secret> secrets = opts.has("--keyring") ? std::vector<secret>() : secrets_from_options(scheme, opts, true);
         sign_options choices;
         choices.id = opts.one("--id");
         if (opts.has("--id") && !is_valid_message_id(choices.id))
@@ -47,7 +48,8 @@ int run_sign(const std::vector<std::string>& args) {
 
 const register_command registered{
     {"sign", "sign (--secret-file F | HOOKSIG_SECRET=S | --secret S [--secret S2 ...] | --keyring FILE) [--now T] [--id ID] [--timestamp T] [--body-file F] "
-             "[--scheme NAME] [--header-name NAME] [--url URL]",
+             "[--scheme NAME] [--header-name NAME] [--url URL]   (whsec_ signs v1, whsk_ signs v1a, both: one header; "
+             "--scheme discord takes a whsk_)",
      run_sign}};
 
 } // namespace
