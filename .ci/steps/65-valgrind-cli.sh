@@ -35,6 +35,20 @@ vg "$cli" sign --keyring "$w/ring" --now 1700000200 --id msg_1 --body-file "$w/b
 [ "$(grep -o 'v1,' "$w/hk" | wc -l)" = 2 ] || fail "a ring inside its grace period should sign with both keys"
 vg "$cli" verify --keyring "$w/ring" --headers-file "$w/hk" --now 1700000200 --body-file "$w/body" > /dev/null 2>&1 \
   || fail "keyring verify failed"
+# Ed25519: a key pair, a v1a signature beside a v1 one, verified by the public key
+# and by Discord's hex key; a receiver's public ring.
+vg "$cli" keypair > "$w/pair" || fail "keypair failed"
+SK=$(sed -n 1p "$w/pair"); PK=$(sed -n 2p "$w/pair")
+vg "$cli" sign --secret "$S" --secret "$SK" --now 1700000000 --body-file "$w/body" > "$w/he" || fail "v1a sign failed"
+grep -q ' v1a,' "$w/he" || fail "no v1a entry"
+vg "$cli" verify --secret "$PK" --headers-file "$w/he" --now 1700000000 --body-file "$w/body" > /dev/null \
+  || fail "v1a verify failed"
+vg "$cli" sign --scheme discord --secret "$SK" --now 1700000000 --body-file "$w/body" > "$w/hd" || fail "discord sign failed"
+HEX=$(printf '%s' "${PK#whpk_}" | base64 -d | od -An -tx1 | tr -d ' \n')
+vg "$cli" verify --scheme discord --secret "$HEX" --headers-file "$w/hd" --now 1700000000 --body-file "$w/body" > /dev/null \
+  || fail "discord verify failed"
+(umask 077 && vg "$cli" keyring new "$w/ering" --kind ed25519 --now 1700000000 > /dev/null) || fail "ed25519 ring failed"
+vg "$cli" keyring public "$w/ering" "$w/pring" > /dev/null 2>&1 || fail "keyring public failed"
 printf 'x' >> "$w/body"
 set +e
 vg "$cli" verify --secret "$S" --headers-file "$w/h" --now 1614265330 --body-file "$w/body" > /dev/null 2>&1; rc=$?
@@ -42,4 +56,4 @@ vg "$cli" verify --secret "$S" --headers-file "$w/h" --now 1614265330 --body-fil
 vg "$cli" verify --secret whsec_AAAA --headers-file "$w/h" --body-file "$w/body" > /dev/null 2>&1; rc=$?
 [ "$rc" = 2 ] || fail "invalid secret: expected usage error 2, got $rc"
 set -e
-echo "valgrind CLI: sign -> verify (standard, two keys, stripe, keyring file), tampered body and usage error: memcheck-clean, no leaks"
+echo "valgrind CLI: sign -> verify (standard, two keys, stripe, keyring file, Ed25519 v1a and Discord, public ring), tampered body and usage error: memcheck-clean, no leaks"
