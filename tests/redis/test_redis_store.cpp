@@ -89,7 +89,7 @@ TEST_CASE("redis: an id expires after its TTL", "[redis]") {
     CHECK(guard.check("msg_short").duplicate());
 }
 
-TEST_CASE("redis: a reservation runs out unless committed; a commit keeps the full TTL", "[redis][reserve]") {
+TEST_CASE("redis: a reservation runs out unless committed, a commit keeps the full TTL", "[redis][reserve]") {
     redis_test::server server;
     redis_store store(options_for(server.port()));
     static_assert(replay_guard<redis_store>::reserves_briefly, "redis_store has extend()");

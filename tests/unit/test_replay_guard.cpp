@@ -409,7 +409,7 @@ struct failing_extend_store {
 
 } // namespace
 
-TEST_CASE("reserve holds an id briefly; commit keeps it for the full TTL", "[replay][memory_store][reserve]") {
+TEST_CASE("reserve holds an id briefly, commit keeps it for the full TTL", "[replay][memory_store][reserve]") {
     unix_seconds now = 1700000000;
     memory_store<manual_clock> store(16, manual_clock{&now});
     replay_options options;
@@ -500,7 +500,7 @@ TEST_CASE("without extend(), reserve records for the full TTL and commit does no
     CHECK(guard.check("msg_r").first_seen());
 }
 
-TEST_CASE("reserve follows the store-failure policy; commit reports the store's error", "[replay][reserve]") {
+TEST_CASE("reserve follows the store-failure policy, commit reports the store's error", "[replay][reserve]") {
     SECTION("a failing store") {
         failing_store store;
         replay_guard<failing_store> closed(store);
