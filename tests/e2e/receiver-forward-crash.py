@@ -7,7 +7,9 @@ receiver on a private redis-server forwards to an upstream that never answers
 and is killed with SIGKILL mid-forward; a receiver restarted on the same Redis
 answers the provider's retry `duplicate` while the reservation lasts (no two
 copies upstream at once) and forwards it once the reservation ran out. The
-committed id survives another SIGKILL and restart as a duplicate.
+committed id survives another SIGKILL and restart as a duplicate. An upstream
+timeout releases the id at once; a commit Redis refuses still answers the
+upstream's 2xx and is logged and counted.
 
 usage: receiver-forward-crash.py PATH/TO/hooksig PATH/TO/hooksig-receiver PATH/TO/redis-server
 """
@@ -118,11 +120,13 @@ def post(port, headers, body, timeout=10):
 
 
 class Upstream:
-    """An upstream that reads each request and answers 200, or, while `hang`
-    is set, never answers. Counts the requests per webhook-id."""
+    """An upstream that reads each request and answers 200 after `delay`
+    seconds, or, while `hang` is set, never answers. Counts the requests per
+    webhook-id."""
 
     def __init__(self):
         self.hang = True
+        self.delay = 0.0
         self.seen = {}
         self.lock = threading.Lock()
         self.sock = socket.socket()
@@ -167,6 +171,7 @@ class Upstream:
                     while conn.recv(65536):
                         pass
                     return
+                time.sleep(self.delay)
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nprocessed\n")
         except OSError:
             pass
@@ -247,6 +252,35 @@ try:
     st, b = post(port, signed(keys, body, "msg_timeout"), body)
     check("... so its retry is forwarded at once", (st, b, up.count("msg_timeout")) == (200, b"processed\n", 2),
           (st, b, up.seen))
+
+    # 5. A commit the store refuses (Redis killed while the upstream works): the
+    #    upstream's 2xx is still answered, and the failure is logged and counted.
+    up.delay = 0.5
+    result = {}
+    sender = threading.Thread(target=lambda: result.update(r=post(port, signed(keys, body, "msg_commit"), body)))
+    sender.start()
+    for _ in range(100):
+        if up.count("msg_commit"):
+            break
+        time.sleep(0.02)
+    redis.kill()
+    redis.wait()
+    sender.join()
+    check("Redis gone before the commit: the upstream's 200 is still answered",
+          result.get("r") == (200, b"processed\n"), result)
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    page = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        page += chunk
+    s.close()
+    check("... the failed commit is counted in /metrics",
+          b"\nhooksig_receiver_commit_failures_total 1\n" in page, page[-400:])
+    log_text = open(os.path.join(work, f"receiver{len(procs) - 1}.log")).read()
+    check("... and logged", "error: could not commit id after the upstream's 200" in log_text, log_text[-400:])
     p.send_signal(signal.SIGTERM)
     check("SIGTERM exits 0", p.wait(timeout=10) == 0)
 finally:
