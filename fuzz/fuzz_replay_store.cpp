@@ -8,7 +8,7 @@
 // built with Botan's SHA-256.
 //
 // Input: capacity byte (1..8 slots), then operations: an opcode byte (insert,
-// erase, advance the clock, build a key) followed by its argument bytes.
+// erase or extend, advance the clock, build a key) followed by its argument bytes.
 
 #include <cstddef>
 #include <cstdint>
@@ -60,6 +60,15 @@ struct model {
         s = {std::string(key), now > limit - ttl ? limit : now + ttl, true};
         head = (head + 1) % ring.size();
         return true;
+    }
+    void extend(std::string_view key, long long ttl, hooksig::unix_seconds now) {
+        slot* found = find(key);
+        if (found != nullptr && found->expires > now) {
+            const hooksig::unix_seconds limit = std::numeric_limits<hooksig::unix_seconds>::max();
+            found->expires = now > limit - ttl ? limit : now + ttl;
+            return;
+        }
+        insert(key, ttl, now); // absent or expired: recorded afresh
     }
     void erase(std::string_view key) {
         if (slot* found = find(key)) found->live = false;
@@ -122,8 +131,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             break;
         }
-        case 1: { // erase
+        case 1: { // erase, or (high bit) extend as replay_guard::commit() does
             const std::string& key = keys[in.below(6)];
+            if ((op & 0x80) != 0) {
+                const long long ttl = static_cast<long long>(in.below(12)); // 0: invalid
+                const std::error_code ec = store.extend(key, std::chrono::seconds(ttl));
+                if (ttl < 1) {
+                    HOOKSIG_FUZZ_CHECK(ec == hooksig::errc::invalid_argument);
+                } else {
+                    HOOKSIG_FUZZ_CHECK(!ec);
+                    expected.extend(key, ttl, now);
+                    bool inserted = true; // held and unexpired now, whatever it was before
+                    HOOKSIG_FUZZ_CHECK(!store.insert(key, std::chrono::seconds(1), inserted) && !inserted);
+                }
+                break;
+            }
             HOOKSIG_FUZZ_CHECK(!store.erase(key));
             expected.erase(key);
             break;

@@ -21,5 +21,7 @@ int main() {
     hooksig::memory_store<> store;
     hooksig::replay_guard<hooksig::memory_store<>> guard(store);
     (void)guard.check("x");
+    (void)guard.reserve("y", std::chrono::seconds(15));
+    (void)guard.commit("y");
     return verify.verify(headers, body) && kv.verify(headers, body) ? 0 : 1;
 }

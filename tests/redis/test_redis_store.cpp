@@ -89,6 +89,42 @@ TEST_CASE("redis: an id expires after its TTL", "[redis]") {
     CHECK(guard.check("msg_short").duplicate());
 }
 
+TEST_CASE("redis: a reservation runs out unless committed, a commit keeps the full TTL", "[redis][reserve]") {
+    redis_test::server server;
+    redis_store store(options_for(server.port()));
+    static_assert(replay_guard<redis_store>::reserves_briefly, "redis_store has extend()");
+    replay_guard<redis_store> guard(store); // full TTL: 9 h
+
+    REQUIRE(guard.reserve("msg_crash", 1s).first_seen());
+    REQUIRE(guard.reserve("msg_done", 1s).first_seen());
+    REQUIRE(guard.reserve("msg_late", 1s).first_seen());
+    CHECK(integer_reply(server.port(), "TTL", "hooksig:id:msg_crash") <= 1);
+    CHECK(guard.reserve("msg_crash", 1s).duplicate()); // reserved: never processed twice at once
+    CHECK(guard.check("msg_crash").duplicate());
+    REQUIRE_FALSE(guard.commit("msg_done"));
+    const long long ttl = integer_reply(server.port(), "TTL", "hooksig:id:msg_done");
+    CHECK(ttl > default_replay_ttl.count() - 60);
+    CHECK(ttl <= default_replay_ttl.count());
+
+    // msg_crash is neither committed nor released (its receiver died): it runs out.
+    std::this_thread::sleep_for(1500ms);
+    CHECK(integer_reply(server.port(), "EXISTS", "hooksig:id:msg_crash") == 0);
+    CHECK(guard.reserve("msg_crash", 1s).first_seen());
+    CHECK(guard.reserve("msg_done", 1s).duplicate());
+
+    // msg_late's forward outlived its reservation: the commit records it again.
+    REQUIRE_FALSE(guard.commit("msg_late"));
+    CHECK(integer_reply(server.port(), "TTL", "hooksig:id:msg_late") > default_replay_ttl.count() - 60);
+    CHECK(guard.check("msg_late").duplicate());
+    // A released reservation is first seen at once.
+    REQUIRE_FALSE(guard.release("msg_crash"));
+    CHECK(guard.reserve("msg_crash", 1s).first_seen());
+    // A bad TTL is refused before any round trip; Redis gone: commit is store_unavailable.
+    CHECK(store.extend("hooksig:id:x", 0s) == errc::invalid_argument);
+    server.kill();
+    CHECK(guard.commit("msg_crash") == errc::store_unavailable);
+}
+
 TEST_CASE("redis: two guards on two connections share one server", "[redis]") {
     redis_test::server server;
     redis_store store_a(options_for(server.port())), store_b(options_for(server.port()));

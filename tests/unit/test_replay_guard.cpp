@@ -383,3 +383,168 @@ TEST_CASE("the oldest age skips erased entries, and stores without stats() repor
     static_assert(detail::has_store_stats<memory_store<>>::value, "memory_store reports evictions");
     static_assert(!detail::has_store_stats<failing_store>::value, "a store without stats() is fine");
 }
+
+namespace {
+
+/// memory_store without `extend`: what reserve() and commit() do over a store
+/// that cannot re-time a record.
+struct insert_only_store {
+    memory_store<manual_clock> inner;
+    std::error_code insert(std::string_view key, std::chrono::seconds ttl, bool& inserted) noexcept {
+        return inner.insert(key, ttl, inserted);
+    }
+    std::error_code erase(std::string_view key) noexcept { return inner.erase(key); }
+};
+
+/// A store whose insert and erase work and whose extend fails with `failure`.
+struct failing_extend_store {
+    memory_store<> inner{16};
+    std::error_code failure = errc::store_unavailable;
+    std::error_code insert(std::string_view key, std::chrono::seconds ttl, bool& inserted) noexcept {
+        return inner.insert(key, ttl, inserted);
+    }
+    std::error_code extend(std::string_view, std::chrono::seconds) noexcept { return failure; }
+    std::error_code erase(std::string_view key) noexcept { return inner.erase(key); }
+};
+
+} // namespace
+
+TEST_CASE("reserve holds an id briefly, commit keeps it for the full TTL", "[replay][memory_store][reserve]") {
+    unix_seconds now = 1700000000;
+    memory_store<manual_clock> store(16, manual_clock{&now});
+    replay_options options;
+    options.ttl = std::chrono::seconds(3600);
+    replay_guard<memory_store<manual_clock>> guard(store, options);
+    static_assert(replay_guard<memory_store<manual_clock>>::reserves_briefly, "memory_store has extend()");
+    const std::chrono::seconds reservation(15);
+
+    SECTION("a reservation is a duplicate while it lasts, for reserve() and check() alike") {
+        const replay_result first = guard.reserve("msg_r", reservation);
+        CHECK(first.first_seen());
+        CHECK_FALSE(first.error);
+        CHECK(guard.reserve("msg_r", reservation).duplicate());
+        CHECK(guard.check("msg_r").duplicate());
+        now += 14;
+        CHECK(guard.reserve("msg_r", reservation).duplicate());
+    }
+    SECTION("an uncommitted reservation runs out (the process died): the retry is first seen") {
+        REQUIRE(guard.reserve("msg_r", reservation).first_seen());
+        now += 15;
+        CHECK(guard.reserve("msg_r", reservation).first_seen());
+        CHECK(guard.reserve("msg_r", reservation).duplicate());
+    }
+    SECTION("a committed id is a duplicate for the full TTL, counted from the commit") {
+        REQUIRE(guard.reserve("msg_r", reservation).first_seen());
+        now += 10;
+        REQUIRE_FALSE(guard.commit("msg_r"));
+        now += 3599;
+        CHECK(guard.reserve("msg_r", reservation).duplicate());
+        CHECK(guard.check("msg_r").duplicate());
+        now += 1;
+        CHECK(guard.reserve("msg_r", reservation).first_seen());
+        CHECK(store.size() == 1); // re-timed in place, never a second entry
+    }
+    SECTION("a commit after the reservation ran out records the id again") {
+        REQUIRE(guard.reserve("msg_r", reservation).first_seen());
+        now += 20;
+        REQUIRE_FALSE(guard.commit("msg_r"));
+        now += 3599;
+        CHECK(guard.check("msg_r").duplicate());
+    }
+    SECTION("a released reservation is first seen at once") {
+        REQUIRE(guard.reserve("msg_r", reservation).first_seen());
+        REQUIRE_FALSE(guard.release("msg_r"));
+        CHECK(guard.reserve("msg_r", reservation).first_seen());
+    }
+    SECTION("bad arguments") {
+        CHECK(guard.reserve("msg_r", std::chrono::seconds(0)).error == errc::invalid_argument);
+        CHECK(guard.reserve("", reservation).error == errc::invalid_argument);
+        CHECK(guard.commit("") == errc::invalid_argument);
+        CHECK(store.extend("k", std::chrono::seconds(0)) == errc::invalid_argument);
+        CHECK(store.size() == 0);
+    }
+    CHECK(store.early_evictions() == 0);
+}
+
+TEST_CASE("extend on a full memory store evicts like insert", "[replay][memory_store][reserve]") {
+    unix_seconds now = 100;
+    memory_store<manual_clock> store(2, manual_clock{&now});
+    bool inserted = false;
+    REQUIRE_FALSE(store.insert("a", std::chrono::seconds(60), inserted));
+    REQUIRE_FALSE(store.insert("b", std::chrono::seconds(60), inserted));
+    REQUIRE_FALSE(store.extend("c", std::chrono::seconds(60))); // absent: recorded, "a" evicted early
+    CHECK(store.size() == 2);
+    CHECK(store.early_evictions() == 1);
+    REQUIRE_FALSE(store.insert("c", std::chrono::seconds(60), inserted));
+    CHECK_FALSE(inserted);
+    REQUIRE_FALSE(store.insert("a", std::chrono::seconds(60), inserted));
+    CHECK(inserted);
+}
+
+TEST_CASE("without extend(), reserve records for the full TTL and commit does nothing", "[replay][reserve]") {
+    unix_seconds now = 1700000000;
+    insert_only_store store{memory_store<manual_clock>(16, manual_clock{&now})};
+    replay_options options;
+    options.ttl = std::chrono::seconds(3600);
+    replay_guard<insert_only_store> guard(store, options);
+    static_assert(!replay_guard<insert_only_store>::reserves_briefly, "no extend(): full TTL at reserve");
+    static_assert(!detail::has_store_extend<failing_store>::value, "failing_store has no extend()");
+    static_assert(detail::has_store_extend<failing_extend_store>::value, "detected");
+    REQUIRE(guard.reserve("msg_r", std::chrono::seconds(15)).first_seen());
+    now += 15;
+    CHECK(guard.reserve("msg_r", std::chrono::seconds(15)).duplicate()); // as check() would
+    CHECK_FALSE(guard.commit("msg_r"));
+    now += 3584;
+    CHECK(guard.check("msg_r").duplicate());
+    now += 1;
+    CHECK(guard.check("msg_r").first_seen());
+}
+
+TEST_CASE("reserve follows the store-failure policy, commit reports the store's error", "[replay][reserve]") {
+    SECTION("a failing store") {
+        failing_store store;
+        replay_guard<failing_store> closed(store);
+        CHECK(closed.reserve("msg_1", std::chrono::seconds(15)).error == errc::store_unavailable);
+        replay_options options;
+        options.on_store_failure = store_failure_policy::fail_open;
+        replay_guard<failing_store> open(store, options);
+        const replay_result r = open.reserve("msg_1", std::chrono::seconds(15));
+        CHECK(r.first_seen());
+        CHECK(r.store_failure == errc::store_unavailable);
+    }
+    SECTION("a failing extend: the reservation stays as it was") {
+        failing_extend_store store;
+        replay_guard<failing_extend_store> guard(store);
+        REQUIRE(guard.reserve("msg_1", std::chrono::seconds(15)).first_seen());
+        CHECK(guard.commit("msg_1") == errc::store_unavailable);
+        store.failure = errc::store_error;
+        CHECK(guard.commit("msg_1") == errc::store_error);
+        CHECK(guard.check("msg_1").duplicate());
+    }
+}
+
+TEST_CASE("concurrent reservations of the same ids see each id first exactly once",
+          "[replay][memory_store][reserve][threads]") {
+    memory_store<> store(4096);
+    replay_guard<memory_store<>> guard(store);
+    constexpr int ids = 500;
+    std::atomic<int> first{0}, duplicate{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < ids; ++i) {
+                const std::string id = "res_" + std::to_string((i + t * 97) % ids);
+                const replay_result r = guard.reserve(id, std::chrono::seconds(30));
+                if (r.first_seen()) {
+                    ++first;
+                    if (i % 2 == 0) (void)guard.commit(id);
+                } else if (r.duplicate()) {
+                    ++duplicate;
+                }
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    CHECK(first == ids);
+    CHECK(duplicate == 3 * ids);
+}

@@ -13,6 +13,9 @@
 // head over its limits), 503 `store unavailable` (replay store down and
 // --fail-open not given) or `upstream unavailable` (--forward failed): the
 // provider retries later. With --forward, the upstream's 2xx is answered.
+// A forwarded id is reserved only for --forward-timeout + 5 s until the
+// upstream's 2xx commits it for --ttl, so a receiver killed mid-forward does
+// not turn the provider's retries into duplicates for the whole TTL.
 //
 // HTTP is Boost.Beast over one io_context run by a fixed pool of threads;
 // each connection's work runs on its own strand.
@@ -71,12 +74,18 @@ void log_line(const char* format, ...) {
     std::fflush(stdout);
 }
 
+/// Added to --forward-timeout for the reservation of a forwarded id: covers the
+/// time between the reservation and the start of the forward, and the commit.
+constexpr std::chrono::seconds reservation_margin{5};
+
 /// The store interface of replay_guard.hpp behind a virtual call, so the
 /// handler is written once for the in-memory and the Redis store.
 struct any_store {
     virtual ~any_store() = default;
     /// As the store interface's insert().
     virtual std::error_code insert(std::string_view key, std::chrono::seconds ttl, bool& inserted) noexcept = 0;
+    /// As the store interface's optional extend() (both stores have it).
+    virtual std::error_code extend(std::string_view key, std::chrono::seconds ttl) noexcept = 0;
     /// As the store interface's erase().
     virtual std::error_code erase(std::string_view key) noexcept = 0;
     /// Capacity figures of a bounded store (memory); empty figures for Redis, which expires keys itself.
@@ -93,6 +102,9 @@ struct store_adapter final : any_store {
     explicit store_adapter(Args&&... args) : store(std::forward<Args>(args)...) {}
     std::error_code insert(std::string_view key, std::chrono::seconds ttl, bool& inserted) noexcept override {
         return store.insert(key, ttl, inserted);
+    }
+    std::error_code extend(std::string_view key, std::chrono::seconds ttl) noexcept override {
+        return store.extend(key, ttl);
     }
     std::error_code erase(std::string_view key) noexcept override { return store.erase(key); }
     hooksig::replay_store_stats stats() const noexcept override {
@@ -190,7 +202,7 @@ private:
     void forward(std::string id, std::string key_id);
     /// Writes the prepared upstream request and reads its answer.
     void send_upstream();
-    /// Passes an upstream 2xx back, or releases the id and answers 503.
+    /// Passes an upstream 2xx back (committing the id), or releases the id and answers 503.
     void on_forwarded(beast::error_code ec);
     /// Writes one response; closes afterwards unless `keep_alive` (and not draining).
     void answer(int status, std::string body, bool keep_alive, std::string_view content_type = "text/plain");
@@ -293,6 +305,11 @@ public:
     bool draining() const noexcept { return draining_.load(std::memory_order_acquire); }
     /// The --forward address, resolved at start.
     const std::optional<tcp::endpoint>& upstream() const noexcept { return upstream_; }
+    /// How long a forwarded id stays reserved before the upstream's 2xx commits
+    /// it: --forward-timeout (rounded up to whole seconds) + reservation_margin.
+    std::chrono::seconds reservation_ttl() const noexcept {
+        return std::chrono::ceil<std::chrono::seconds>(cfg_.forward_timeout) + reservation_margin;
+    }
 
     /// Records a new session (for shutdown).
     void add(session* s, const std::weak_ptr<session>& weak) {
@@ -628,9 +645,13 @@ void session::deliver() {
         log_delivery("invalid", status_for(verified.error), "-", verified.error.message(), true);
         return answer(status_for(verified.error), "invalid: " + verified.error.message() + "\n", keep);
     }
+    // With --forward the id is only reserved until the upstream answers (commit
+    // on its 2xx, release otherwise): a crash mid-forward leaves a reservation
+    // that runs out, so the provider's retry is processed rather than lost.
     std::string id;
     hooksig::replay_result seen;
     if (const std::error_code bad = srv_.keys().replay_id(headers_, body, id)) seen.error = bad;
+    else if (srv_.upstream()) seen = srv_.guard().reserve(id, srv_.reservation_ttl());
     else seen = srv_.guard().check(id);
     srv_.evictions().check(srv_.guard().store_stats());
     if (seen.error) {
@@ -693,8 +714,9 @@ void session::send_upstream() {
     });
 }
 
-/// The upstream answered (or failed): a 2xx is passed back and keeps the id
-/// recorded; anything else releases the id so the provider's retry is processed.
+/// The upstream answered (or failed): a 2xx is passed back and commits the
+/// reserved id (full --ttl); anything else releases it so the provider's retry
+/// is processed.
 void session::on_forwarded(beast::error_code ec) {
     const std::string id = std::move(forward_id_);
     const std::string key_id = std::move(forward_key_id_);
@@ -706,6 +728,13 @@ void session::on_forwarded(beast::error_code ec) {
         if (upstream.keep_alive()) upstream_used_ = clock_type::now();
         else upstream_.reset();
         if (status >= 200 && status < 300) {
+            // The upstream processed it: its 2xx is answered whatever the commit gives.
+            if (const std::error_code failed = srv_.guard().commit(id)) {
+                m.commit_failed.fetch_add(1, std::memory_order_relaxed);
+                log_line("error: could not commit id after the upstream's %u (%s): a retry after the reservation "
+                         "runs out may be forwarded again\n",
+                         status, failed.message().c_str());
+            }
             m.forwarded.fetch_add(1, std::memory_order_relaxed);
             log_delivery("forwarded", static_cast<int>(status), key_id, "-", true);
             const std::string type(upstream[http::field::content_type]);
@@ -714,8 +743,9 @@ void session::on_forwarded(beast::error_code ec) {
         const std::string reason = "upstream: HTTP " + std::to_string(status);
         if (const std::error_code released = srv_.guard().release(id)) {
             m.release_failed.fetch_add(1, std::memory_order_relaxed);
-            log_line("error: could not release id after a failed forward (%s): its retries will be duplicates\n",
-                     released.message().c_str());
+            log_line("error: could not release id after a failed forward (%s): its retries are duplicates until "
+                     "its reservation runs out (%lld s)\n",
+                     released.message().c_str(), static_cast<long long>(srv_.reservation_ttl().count()));
         }
         m.upstream_failed.fetch_add(1, std::memory_order_relaxed);
         log_delivery("upstream_failed", 503, key_id, reason, true);
@@ -724,8 +754,9 @@ void session::on_forwarded(beast::error_code ec) {
     upstream_.reset();
     if (const std::error_code released = srv_.guard().release(id)) {
         m.release_failed.fetch_add(1, std::memory_order_relaxed);
-        log_line("error: could not release id after a failed forward (%s): its retries will be duplicates\n",
-                 released.message().c_str());
+        log_line("error: could not release id after a failed forward (%s): its retries are duplicates until "
+                 "its reservation runs out (%lld s)\n",
+                 released.message().c_str(), static_cast<long long>(srv_.reservation_ttl().count()));
     }
     m.upstream_failed.fetch_add(1, std::memory_order_relaxed);
     log_delivery("upstream_failed", 503, key_id, "upstream: " + ec.message(), true);

@@ -24,6 +24,7 @@ struct metrics {
     counter upstream_failed{0};   ///< first seen, upstream failed: released, 503
     counter store_unavailable{0}; ///< replay store down: 503
     counter release_failed{0};    ///< an id could not be released after a failed forward
+    counter commit_failed{0};     ///< an id could not be committed after the upstream's 2xx
     counter header_too_large{0};  ///< request head over the limits: 431
     counter bad_request{0};       ///< unparsable HTTP: 400
     counter timed_out{0};         ///< requests cut at --request-timeout
@@ -105,8 +106,12 @@ struct metrics {
         line(r, "reason=\"timeout\"", load(timed_out));
         line(r, "reason=\"connection_limit\"", load(connections_refused));
         head("hooksig_receiver_release_failures_total", "counter",
-             "Ids that stayed recorded after a failed forward (the store refused the release).");
+             "Ids that stayed reserved after a failed forward (the store refused the release) until the reservation ran out.");
         line("hooksig_receiver_release_failures_total", "", load(release_failed));
+        head("hooksig_receiver_commit_failures_total", "counter",
+             "Forwarded ids left reserved after the upstream's 2xx (the store refused the commit): "
+             "a retry after the reservation runs out is forwarded again.");
+        line("hooksig_receiver_commit_failures_total", "", load(commit_failed));
         const std::string v = "hooksig_receiver_verify_seconds";
         head(v.c_str(), "histogram", "Time to verify one delivery's signature over its whole body.");
         std::uint64_t cumulative = 0;

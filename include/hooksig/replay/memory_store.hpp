@@ -77,27 +77,29 @@ public:
             if (slots_[found].expires > now) return {};
             unlink(found); // expired: record it afresh at the ring's head
         }
-        std::uint32_t index = static_cast<std::uint32_t>(head_);
-        if (head_ == slots_.size()) {
-            slots_.emplace_back(); // within the reserved capacity: never reallocates
-        } else if (slots_[index].live) {
-            if (slots_[index].expires > now) {
-                ++early_evictions_;
-                last_early_eviction_age_ = age_of(slots_[index], now);
-            }
-            unlink(index);
-        }
-        slot& s = slots_[index];
-        std::memcpy(s.fp, fp.bytes, sizeof s.fp);
-        const unix_seconds limit = std::numeric_limits<unix_seconds>::max();
-        s.expires = now > limit - ttl.count() ? limit : now + ttl.count();
-        s.live = recorded_at(now);
-        std::uint32_t& bucket = buckets_[bucket_of(fp)];
-        s.next = bucket;
-        bucket = index;
-        ++size_;
-        head_ = head_ + 1 == capacity_ ? 0 : head_ + 1;
+        add(fp, now, ttl);
         inserted = true;
+        return {};
+    }
+
+    /// Makes `key` expire `ttl` from now, recording it when absent or expired
+    /// (the optional `extend` of the store interface: replay_guard::commit()).
+    /// A held entry keeps its place in the ring. Never allocates; O(1) expected.
+    /// @return errc::invalid_argument for a ttl under 1 s; otherwise success.
+    std::error_code extend(std::string_view key, std::chrono::seconds ttl) noexcept {
+        if (ttl.count() < 1) return errc::invalid_argument;
+        fingerprint fp;
+        make_fingerprint(key, fp);
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const unix_seconds now = clock_.now();
+        if (const std::uint32_t found = find(fp); found != none) {
+            if (slots_[found].expires > now) {
+                slots_[found].expires = expiry(now, ttl);
+                return {};
+            }
+            unlink(found); // expired: record it afresh at the ring's head
+        }
+        add(fp, now, ttl);
         return {};
     }
 
@@ -166,6 +168,36 @@ private:
         std::uint32_t live;     // 0: not in the index; else 1 + seconds from epoch_ to its recording
     };
     static_assert(sizeof(slot) == 32, "a slot is 32 bytes");
+
+    /// Records `fp` for `ttl` at the ring's head, evicting the oldest slot
+    /// when the ring is full (under mutex_; `fp` is not held).
+    void add(const fingerprint& fp, unix_seconds now, std::chrono::seconds ttl) noexcept {
+        const std::uint32_t index = static_cast<std::uint32_t>(head_);
+        if (head_ == slots_.size()) {
+            slots_.emplace_back(); // within the reserved capacity: never reallocates
+        } else if (slots_[index].live) {
+            if (slots_[index].expires > now) {
+                ++early_evictions_;
+                last_early_eviction_age_ = age_of(slots_[index], now);
+            }
+            unlink(index);
+        }
+        slot& s = slots_[index];
+        std::memcpy(s.fp, fp.bytes, sizeof s.fp);
+        s.expires = expiry(now, ttl);
+        s.live = recorded_at(now);
+        std::uint32_t& bucket = buckets_[bucket_of(fp)];
+        s.next = bucket;
+        bucket = index;
+        ++size_;
+        head_ = head_ + 1 == capacity_ ? 0 : head_ + 1;
+    }
+
+    /// `now + ttl`, saturating.
+    static unix_seconds expiry(unix_seconds now, std::chrono::seconds ttl) noexcept {
+        const unix_seconds limit = std::numeric_limits<unix_seconds>::max();
+        return now > limit - ttl.count() ? limit : now + ttl.count();
+    }
 
     static void make_fingerprint(std::string_view key, fingerprint& out) noexcept {
         std::uint8_t digest[detail::sha256_digest_size];

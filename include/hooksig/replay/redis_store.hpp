@@ -2,8 +2,9 @@
 #pragma once
 
 /// A Redis store for replay_guard, for receivers running on several machines:
-/// every check is one `SET key 1 NX EX ttl`, atomic on the server, so exactly
-/// one receiver sees a given id first.
+/// every check (or reserve) is one `SET key 1 NX EX ttl`, atomic on the
+/// server, so exactly one receiver sees a given id first; a commit is one
+/// `SET key 1 EX ttl`, a release one `DEL key`.
 ///
 /// Not part of the core library and not included by hooksig.hpp: link the
 /// CMake target `hooksig::redis` (it adds hiredis, found with pkg-config).
@@ -83,6 +84,23 @@ public:
         else if (reply->type != REDIS_REPLY_NIL) result = errc::store_error;
         freeReplyObject(reply);
         return result;
+    }
+
+    /// `SET key 1 EX ttl`: the key expires `ttl` from now, recorded again if
+    /// it ran out (the optional `extend` of the store interface:
+    /// replay_guard::commit()).
+    /// @return errc::invalid_argument (ttl under 1 s), errc::store_unavailable,
+    ///         errc::store_error.
+    std::error_code extend(std::string_view key, std::chrono::seconds ttl) noexcept {
+        if (ttl.count() < 1) return errc::invalid_argument;
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const long long seconds = static_cast<long long>(ttl.count());
+        redisReply* reply = nullptr;
+        if (const std::error_code failed = command(reply, "SET %b 1 EX %lld", key.data(), key.size(), seconds))
+            return failed;
+        const bool ok = reply->type == REDIS_REPLY_STATUS && std::string_view(reply->str, reply->len) == "OK";
+        freeReplyObject(reply);
+        return ok ? std::error_code() : std::error_code(errc::store_error);
     }
 
     /// `DEL key`.

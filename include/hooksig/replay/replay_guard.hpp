@@ -63,6 +63,18 @@
 /// Optionally, a bounded store reports what it dropped early with
 /// `replay_store_stats stats() const noexcept;` (memory_store does; Redis
 /// expires keys itself and need not): replay_guard::store_stats() finds it.
+///
+/// Optionally, a store can re-time a record, which replay_guard::reserve() and
+/// commit() need to hold an uncommitted id only briefly (memory_store and
+/// redis_store have it):
+///
+/// ```
+///     // Records `key` for `ttl` (>= 1 s) from now, whether or not it is held
+///     // (a reservation that ran out is recorded again). Errors as insert().
+///     std::error_code extend(std::string_view key, std::chrono::seconds ttl) noexcept;
+/// ```
+/// Without it, reserve() records for the guard's full TTL and commit() does
+/// nothing: the behaviour of check() (replay_guard::reserves_briefly is false).
 
 namespace hooksig {
 
@@ -113,6 +125,15 @@ template <class Store>
 struct has_store_stats<Store, std::enable_if_t<std::is_same_v<
                                   decltype(std::declval<const Store&>().stats()), replay_store_stats>>>
     : std::true_type {};
+
+/// Whether Store has `std::error_code extend(std::string_view, std::chrono::seconds)`.
+template <class Store, class = void>
+struct has_store_extend : std::false_type {};
+template <class Store>
+struct has_store_extend<Store, std::enable_if_t<std::is_same_v<
+                                   decltype(std::declval<Store&>().extend(std::declval<std::string_view>(),
+                                                                          std::declval<std::chrono::seconds>())),
+                                   std::error_code>>> : std::true_type {};
 } // namespace detail
 
 /// Guard policy, set once per guard.
@@ -242,6 +263,19 @@ template <class Scheme, class Headers>
 /// still being processed is answered `duplicate` at once; should that first
 /// processing then fail, the provider retries only the copy it saw fail.
 ///
+/// check() records for the full TTL at once: if the process dies while
+/// processing (or release() fails), the id stays recorded and every retry is a
+/// duplicate, so the delivery is lost. Where processing can take a while
+/// (forwarding to an application), use reserve / commit / release instead:
+/// reserve(id, short_ttl) records the id only for `short_ttl` (longer than
+/// processing can take), commit(id) extends it to the full TTL once processing
+/// succeeded, release(id) forgets it when it failed. A crash in between leaves
+/// at most the short reservation; the provider's retry after it runs out is
+/// processed. While reserved, the id is a duplicate like a committed one, so
+/// two concurrent copies are never both processed; the provider retries the
+/// attempt it saw fail, and the retry after the reservation runs out is
+/// processed.
+///
 /// @tparam Store see THE STORE INTERFACE above (memory_store, redis_store)
 template <class Store>
 class replay_guard {
@@ -255,30 +289,44 @@ public:
             throw error(errc::invalid_argument);
     }
 
+    /// True when reserve() holds an uncommitted id only for its reservation
+    /// TTL (the store has `extend`); false when it records for the full TTL.
+    static constexpr bool reserves_briefly = detail::has_store_extend<Store>::value;
+
     /// Records `id` (any bytes; long or non-printable ids are hashed) and
     /// reports whether it was seen before. Allocates the key.
     /// @return see replay_result; errors only per the store-failure policy.
-    [[nodiscard]] replay_result check(std::string_view id) noexcept {
-        replay_result result;
+    [[nodiscard]] replay_result check(std::string_view id) noexcept { return record(id, options_.ttl); }
+
+    /// Like check(), but records `id` only for `reservation_ttl` (make it
+    /// longer than processing can take): commit() it when processing succeeded,
+    /// release() it when it failed. Until then the id is a duplicate, as a
+    /// committed one is. A reservation neither committed nor released (the
+    /// process died) runs out after `reservation_ttl`, and the id is first seen
+    /// again. When the store has no `extend` (reserves_briefly is false), the
+    /// id is recorded for the full TTL, as check() does. Allocates the key.
+    /// @return as check(); errc::invalid_argument for a reservation_ttl under 1 s.
+    [[nodiscard]] replay_result reserve(std::string_view id, std::chrono::seconds reservation_ttl) noexcept {
+        if (reservation_ttl.count() < 1) {
+            replay_result result;
+            result.error = errc::invalid_argument;
+            return result;
+        }
+        if constexpr (reserves_briefly) return record(id, reservation_ttl);
+        else return record(id, options_.ttl);
+    }
+
+    /// Keeps a reserved `id` (as given to reserve()) for the guard's full TTL
+    /// from now: call it once processing succeeded. Records the id even when
+    /// its reservation already ran out. Does nothing when the store has no
+    /// `extend` (reserve() recorded for the full TTL). Allocates the key.
+    /// @return the store's error (the id then stays recorded only until its
+    ///         reservation runs out), or errc::invalid_argument for an empty id.
+    [[nodiscard]] std::error_code commit(std::string_view id) noexcept {
         std::string key;
-        if (const std::error_code bad = make_replay_key(options_.prefix, id, key)) {
-            result.error = bad;
-            return result;
-        }
-        bool inserted = false;
-        if (const std::error_code failed = store_.insert(key, options_.ttl, inserted)) {
-            if (options_.on_store_failure == store_failure_policy::fail_open) {
-                result.store_failure = failed;
-                result.verdict = replay_verdict::first_seen;
-                result.error = std::error_code();
-            } else {
-                result.error = failed;
-            }
-            return result;
-        }
-        result.verdict = inserted ? replay_verdict::first_seen : replay_verdict::duplicate;
-        result.error = std::error_code();
-        return result;
+        if (const std::error_code bad = make_replay_key(options_.prefix, id, key)) return bad;
+        if constexpr (reserves_briefly) return store_.extend(key, options_.ttl);
+        else return {};
     }
 
     /// Checks a delivery that already verified under `scheme`, by
@@ -297,8 +345,8 @@ public:
         return check(id);
     }
 
-    /// Forgets `id` (as given to check()), so its next delivery counts as first
-    /// seen: call it when processing a first-seen delivery failed.
+    /// Forgets `id` (as given to check() or reserve()), so its next delivery
+    /// counts as first seen: call it when processing a first-seen delivery failed.
     /// @return the store's error, or errc::invalid_argument for an empty id.
     [[nodiscard]] std::error_code release(std::string_view id) noexcept {
         std::string key;
@@ -320,6 +368,30 @@ public:
     }
 
 private:
+    /// Records `id` for `ttl`: check() and reserve().
+    replay_result record(std::string_view id, std::chrono::seconds ttl) noexcept {
+        replay_result result;
+        std::string key;
+        if (const std::error_code bad = make_replay_key(options_.prefix, id, key)) {
+            result.error = bad;
+            return result;
+        }
+        bool inserted = false;
+        if (const std::error_code failed = store_.insert(key, ttl, inserted)) {
+            if (options_.on_store_failure == store_failure_policy::fail_open) {
+                result.store_failure = failed;
+                result.verdict = replay_verdict::first_seen;
+                result.error = std::error_code();
+            } else {
+                result.error = failed;
+            }
+            return result;
+        }
+        result.verdict = inserted ? replay_verdict::first_seen : replay_verdict::duplicate;
+        result.error = std::error_code();
+        return result;
+    }
+
     Store& store_;
     replay_options options_;
 };
