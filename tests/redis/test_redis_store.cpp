@@ -1,8 +1,7 @@
 // redis_store against a real redis-server started by the test on a free
 // loopback port: first seen, duplicate, expiry, two guards on one server,
 // Redis killed or hung mid-run (fail-closed vs fail-open), recovery.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#include <catch2/catch.hpp> // the runner: hooksig_catch_main (tests/unit/main.cpp)
 
 #include <hooksig/replay/redis_store.hpp>
 #include <hooksig/replay/replay_guard.hpp>
