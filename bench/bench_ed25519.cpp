@@ -21,26 +21,21 @@
 #include <hooksig/signer.hpp>
 #include <hooksig/verifier.hpp>
 
-#include "alloc_counter.hpp"
+#include "bench_support.hpp"
 #include "floor_sodium.hpp"
 
 namespace {
 
-using headers_t = std::vector<std::pair<std::string, std::string>>;
+using hooksig_bench::alloc_scope;
+using hooksig_bench::fixed_id;
+using hooksig_bench::fixed_now;
+using hooksig_bench::headers_t;
+using hooksig_bench::make_body;
+using hooksig_bench::run_verify;
 
-constexpr hooksig::unix_seconds fixed_now = 1700000000;
-constexpr std::string_view fixed_id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
 // RFC 8032 test 1's seed: fixed so runs are reproducible.
 const char* const fixed_whsk = "whsk_nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=";
 const char* const fixed_whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-std::string make_body(std::size_t size) {
-    static constexpr std::string_view chunk = R"({"type":"invoice.paid","data":{"id":"in_1NqXyZ","amount":4200}},)";
-    std::string body;
-    body.reserve(size);
-    while (body.size() < size) body.append(chunk.substr(0, std::min(chunk.size(), size - body.size())));
-    return body;
-}
 
 headers_t signed_headers(const std::string& body, const std::vector<hooksig::secret>& keys) {
     const hooksig::signer<hooksig::standard_webhooks> signer(keys);
@@ -51,23 +46,6 @@ headers_t signed_headers(const std::string& body, const std::vector<hooksig::sec
     for (const hooksig::header& h : signer.sign(body, options)) headers.emplace_back(h.name, h.value);
     return headers;
 }
-
-class alloc_scope {
-public:
-    explicit alloc_scope(benchmark::State& state) : state_(state), start_(hooksig_bench::allocations()) {}
-    ~alloc_scope() {
-        const auto allocations = static_cast<double>(hooksig_bench::allocations() - start_);
-        const auto iterations = static_cast<double>(state_.iterations());
-        state_.counters["allocs_per_op"] = iterations > 0 ? allocations / iterations : 0;
-        state_.SetBytesProcessed(static_cast<std::int64_t>(state_.iterations()) * state_.range(0));
-    }
-    alloc_scope(const alloc_scope&) = delete;
-    alloc_scope& operator=(const alloc_scope&) = delete;
-
-private:
-    benchmark::State& state_;
-    std::uint64_t start_;
-};
 
 void BM_floor_ed25519_verify(benchmark::State& state) {
     const std::string body = make_body(static_cast<std::size_t>(state.range(0)));
@@ -93,15 +71,7 @@ void BM_verify_v1a(benchmark::State& state) {
     const hooksig::secret key = hooksig::secret::parse(fixed_whsk);
     const headers_t headers = signed_headers(body, {key});
     const hooksig::verifier<hooksig::standard_webhooks> verifier({key.public_key()});
-    if (!verifier.verify(headers, body, fixed_now)) {
-        state.SkipWithError("fixture does not verify");
-        return;
-    }
-    alloc_scope allocs(state);
-    for (auto _ : state) {
-        auto result = verifier.verify(headers, body, fixed_now);
-        benchmark::DoNotOptimize(result);
-    }
+    run_verify(state, verifier, headers, body, 0);
 }
 
 // Signing one v1a delivery (headers formatted: allocates, as every signer does).
@@ -128,16 +98,7 @@ void BM_verify_mixed(benchmark::State& state) {
     const headers_t headers = signed_headers(body, {hooksig::secret::generate(), key});
     const hooksig::verifier<hooksig::standard_webhooks> verifier(
         {hooksig::secret::parse(fixed_whsec), key.public_key()});
-    const hooksig::verify_result check = verifier.verify(headers, body, fixed_now);
-    if (!check || check.key_index != 1) {
-        state.SkipWithError("fixture does not verify with the whpk_");
-        return;
-    }
-    alloc_scope allocs(state);
-    for (auto _ : state) {
-        auto result = verifier.verify(headers, body, fixed_now);
-        benchmark::DoNotOptimize(result);
-    }
+    run_verify(state, verifier, headers, body, 1);
 }
 
 // A v1 delivery verified by a verifier that also holds an Ed25519 key: the
@@ -148,15 +109,7 @@ void BM_verify_v1_with_ed25519_keys(benchmark::State& state) {
     const headers_t headers = signed_headers(body, {mac});
     const hooksig::verifier<hooksig::standard_webhooks> verifier(
         {mac, hooksig::secret::parse(fixed_whsk).public_key()});
-    if (!verifier.verify(headers, body, fixed_now)) {
-        state.SkipWithError("fixture does not verify");
-        return;
-    }
-    alloc_scope allocs(state);
-    for (auto _ : state) {
-        auto result = verifier.verify(headers, body, fixed_now);
-        benchmark::DoNotOptimize(result);
-    }
+    run_verify(state, verifier, headers, body, 0);
 }
 
 void body_sizes(benchmark::internal::Benchmark* b) { b->Arg(64)->Arg(1024)->Arg(16384)->Arg(1048576); }

@@ -35,13 +35,16 @@
 #include <hooksig/verifier.hpp>
 
 #include "alloc_counter.hpp"
+#include "bench_support.hpp"
 
 namespace {
 
-using headers_t = std::vector<std::pair<std::string, std::string>>;
-
-constexpr hooksig::unix_seconds fixed_now = 1700000000;
-constexpr std::string_view fixed_id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+using hooksig_bench::alloc_scope;
+using hooksig_bench::fixed_id;
+using hooksig_bench::fixed_now;
+using hooksig_bench::headers_t;
+using hooksig_bench::make_body;
+using hooksig_bench::run_verify;
 
 /// Three distinct fixed `whsec_` secrets (values do not affect timing; fixed so
 /// runs are reproducible).
@@ -52,15 +55,6 @@ hooksig::secret secret_number(int n) {
         "whsec_YW5kIHRoaXMgb25lIGlzIHRoZSB0aGlyZCBrZXkhIQ==",
     };
     return hooksig::secret::parse(texts[n]);
-}
-
-/// A JSON-looking body of exactly `size` bytes.
-std::string make_body(std::size_t size) {
-    static constexpr std::string_view chunk = R"({"type":"invoice.paid","data":{"id":"in_1NqXyZ","amount":4200}},)";
-    std::string body;
-    body.reserve(size);
-    while (body.size() < size) body.append(chunk.substr(0, std::min(chunk.size(), size - body.size())));
-    return body;
 }
 
 /// The headers an HTTP server hands the receiver: the scheme's signed headers
@@ -82,43 +76,6 @@ headers_t standard_delivery(const std::string& body, std::vector<hooksig::secret
     options.id = std::string(fixed_id);
     options.timestamp = fixed_now;
     return receiver_headers(signer.sign(body, options), body.size());
-}
-
-/// Measures allocations over the timed loop and publishes the common counters.
-class alloc_scope {
-public:
-    explicit alloc_scope(benchmark::State& state) : state_(state), start_(hooksig_bench::allocations()) {}
-    ~alloc_scope() {
-        const auto allocations = static_cast<double>(hooksig_bench::allocations() - start_);
-        const auto iterations = static_cast<double>(state_.iterations());
-        state_.counters["allocs_per_op"] = iterations > 0 ? allocations / iterations : 0;
-        state_.SetBytesProcessed(static_cast<std::int64_t>(state_.iterations()) * state_.range(0));
-    }
-    alloc_scope(const alloc_scope&) = delete;
-    alloc_scope& operator=(const alloc_scope&) = delete;
-
-private:
-    benchmark::State& state_;
-    std::uint64_t start_;
-};
-
-// Runs a verifier over headers in the timed loop; a failed verification
-// aborts the benchmark (it would measure an error path).
-template <class Verifier>
-void run_verify(benchmark::State& state, const Verifier& verifier, const headers_t& headers, const std::string& body,
-                std::size_t expected_key) {
-    {
-        const hooksig::verify_result check = verifier.verify(headers, body, fixed_now);
-        if (!check || check.key_index != expected_key) {
-            state.SkipWithError("fixture does not verify with the expected key");
-            return;
-        }
-    }
-    alloc_scope allocs(state);
-    for (auto _ : state) {
-        auto result = verifier.verify(headers, body, fixed_now); // as callers write it: no slicing copy
-        benchmark::DoNotOptimize(result);
-    }
 }
 
 // --- floor and reference ----------------------------------------------------
