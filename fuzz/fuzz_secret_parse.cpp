@@ -6,6 +6,8 @@
 // reference decoding gives, it round-trips through expose() and parse again,
 // its redacted form shows at most the text's last four characters, and its
 // key_id is 12 hex digits. The first input byte picks the entry point.
+// `whsk_`/`whpk_` text parses as an Ed25519 key: fuzz_ed25519_keys models
+// those; here they must only give that kind or one of parse's named errors.
 
 #include <cstddef>
 #include <cstdint>
@@ -39,9 +41,25 @@ void check_common(const hooksig::secret& s, std::string_view text) {
     else HOOKSIG_FUZZ_CHECK(tail.empty());
 }
 
+void check_ed25519_parse(std::string_view text, const hooksig::secret& s, std::error_code ec) {
+    const bool secret_key = text.substr(0, 5) == hooksig::ed25519_secret_prefix;
+    if (ec) {
+        HOOKSIG_FUZZ_CHECK(s.empty());
+        HOOKSIG_FUZZ_CHECK(ec == hooksig::errc::invalid_secret_encoding || ec == hooksig::errc::invalid_secret_length ||
+                           ec == hooksig::errc::key_pair_mismatch || ec == hooksig::errc::weak_public_key);
+        return;
+    }
+    HOOKSIG_FUZZ_CHECK(s.key_kind() == (secret_key ? hooksig::secret::kind::ed25519_secret
+                                                   : hooksig::secret::kind::ed25519_public));
+    hooksig::secret again;
+    HOOKSIG_FUZZ_CHECK(!hooksig::secret::parse(s.expose().view(), again) && again == s);
+}
+
 void check_parse(std::string_view text) {
     hooksig::secret s;
     const std::error_code ec = hooksig::secret::parse(text, s);
+    if (text.substr(0, 5) == hooksig::ed25519_secret_prefix || text.substr(0, 5) == hooksig::ed25519_public_prefix)
+        return check_ed25519_parse(text, s, ec);
     // Reference: strip the prefix, reject any other underscore prefix, decode with Botan
     // and insist on canonical text (re-encoding gives the same characters).
     std::string_view b64 = text;
