@@ -14,29 +14,20 @@ upstream's 2xx and is logged and counted.
 usage: receiver-forward-crash.py PATH/TO/hooksig PATH/TO/hooksig-receiver PATH/TO/redis-server
 """
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+
+from receiver_harness import check, cleanup, failures, procs, request, work
+from receiver_harness import signed as sign_with
+from receiver_harness import start_receiver as start_any_receiver
 
 CLI, RECEIVER, REDIS = sys.argv[1], sys.argv[2], sys.argv[3]
 FORWARD_TIMEOUT = 1  # seconds: the reservation is this + 5 s
 RESERVATION = FORWARD_TIMEOUT + 5
-work = tempfile.mkdtemp()
-failures = 0
-procs = []
-
-
-def check(name, ok, detail=""):
-    """Prints ok/FAIL for one expectation."""
-    global failures
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"  [{detail}]"), flush=True)
-    if not ok:
-        failures += 1
 
 
 def redis_cmd(port, *args):
@@ -76,25 +67,12 @@ def start_redis():
 
 def start_receiver(args):
     """Starts the receiver; returns (process, port) once it listens."""
-    log = os.path.join(work, f"receiver{len(procs)}.log")
-    p = subprocess.Popen([RECEIVER, "--listen", "127.0.0.1:0"] + args, stdout=open(log, "w"),
-                         stderr=subprocess.STDOUT)
-    procs.append(p)
-    for _ in range(200):
-        m = re.search(r"^listening 127\.0\.0\.1:(\d+) ", open(log).read(), re.M)
-        if m:
-            return p, int(m.group(1))
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    raise SystemExit("receiver did not start:\n" + open(log).read())
+    return start_any_receiver(RECEIVER, args)[:2]
 
 
 def signed(keys, body, msg_id):
     """Headers `hooksig sign` makes for `body` (fresh timestamp), as (name, value) pairs."""
-    out = subprocess.run([CLI, "sign", "--keyring", keys, "--id", msg_id], input=body, capture_output=True,
-                         check=True).stdout.decode()
-    return [tuple(x.strip() for x in line.split(":", 1)) for line in out.splitlines() if ":" in line]
+    return sign_with(CLI, ["--keyring", keys], body, msg_id)
 
 
 def post(port, headers, body, timeout=10):
@@ -268,14 +246,7 @@ try:
     sender.join()
     check("Redis gone before the commit: the upstream's 200 is still answered",
           result.get("r") == (200, b"processed\n"), result)
-    s = socket.create_connection(("127.0.0.1", port), timeout=5)
-    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    page = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        page += chunk
+    _, _, page, s = request(port, "GET", "/metrics")
     s.close()
     check("... the failed commit is counted in /metrics",
           b"\nhooksig_receiver_commit_failures_total 1\n" in page, page[-400:])
@@ -284,9 +255,5 @@ try:
     p.send_signal(signal.SIGTERM)
     check("SIGTERM exits 0", p.wait(timeout=10) == 0)
 finally:
-    for q in procs:
-        if q.poll() is None:
-            q.kill()
-            q.wait()
-    subprocess.run(["rm", "-rf", work])
-sys.exit(1 if failures else 0)
+    cleanup()
+sys.exit(1 if failures() else 0)

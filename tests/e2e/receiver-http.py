@@ -10,86 +10,27 @@ usage: receiver-http.py PATH/TO/hooksig PATH/TO/hooksig-receiver
 """
 import http.server
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
+from receiver_harness import check, cleanup, failures, read_response, request, start_receiver, work
+from receiver_harness import signed as sign_with
+
 CLI, RECEIVER = sys.argv[1], sys.argv[2]
-work = tempfile.mkdtemp()
-failures = 0
-procs = []
-
-
-def check(name, ok, detail=""):
-    """Prints ok/FAIL for one expectation."""
-    global failures
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"  [{detail}]"), flush=True)
-    if not ok:
-        failures += 1
 
 
 def start(args, env=None):
     """Starts the receiver; returns (process, port, log path) once it listens."""
-    log = os.path.join(work, f"receiver{len(procs)}.log")
-    out = open(log, "w")
-    p = subprocess.Popen([RECEIVER, "--listen", "127.0.0.1:0"] + args, stdout=out, stderr=subprocess.STDOUT,
-                         env=env)
-    procs.append(p)
-    for _ in range(200):
-        m = re.search(r"^listening 127\.0\.0\.1:(\d+) ", open(log).read(), re.M)
-        if m:
-            return p, int(m.group(1)), log
-        if p.poll() is not None:
-            break
-        time.sleep(0.05)
-    raise SystemExit("receiver did not start:\n" + open(log).read())
+    return start_receiver(RECEIVER, args, env)
 
 
 def signed(secret_args, body, msg_id=None):
     """Headers `hooksig sign` makes for `body`, as a list of (name, value)."""
-    args = [CLI, "sign"] + secret_args + (["--id", msg_id] if msg_id else [])
-    out = subprocess.run(args, input=body, capture_output=True, check=True).stdout.decode()
-    return [tuple(x.strip() for x in line.split(":", 1)) for line in out.splitlines() if ":" in line]
-
-
-def request(port, method, path, headers=(), body=b"", sock=None, keep=False, timeout=5):
-    """Sends one request (on `sock` when given); returns (status, headers dict, body, sock)."""
-    s = sock or socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    s.settimeout(timeout)
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-    if not keep:
-        head += "Connection: close\r\n"
-    if method == "POST":
-        head += f"Content-Length: {len(body)}\r\n"
-    head += "".join(f"{n}: {v}\r\n" for n, v in headers) + "\r\n"
-    s.sendall(head.encode() + body)
-    return read_response(s) + (s,)
-
-
-def read_response(s):
-    """Reads one HTTP response from `s`: (status, headers, body)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = s.recv(65536)
-        if not chunk:
-            return (0, {}, b"")
-        data += chunk
-    head, rest = data.split(b"\r\n\r\n", 1)
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    hdrs = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
-    length = int(hdrs.get("content-length", "0"))
-    while len(rest) < length:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        rest += chunk
-    return status, hdrs, rest[:length]
+    return sign_with(CLI, secret_args, body, msg_id)
 
 
 def metric(port, name):
@@ -339,9 +280,5 @@ try:
           result.get("r", (0,))[0] == 200 and rc == 0, (result, rc))
     up.shutdown()
 finally:
-    for q in procs:
-        if q.poll() is None:
-            q.kill()
-            q.wait()
-    subprocess.run(["rm", "-rf", work])
-sys.exit(1 if failures else 0)
+    cleanup()
+sys.exit(1 if failures() else 0)

@@ -3,12 +3,10 @@
 #pragma once
 
 #include "options.hpp"
+#include "../common/secret_file.hpp"
 
 #include <hooksig/hooksig.hpp>
 
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -65,31 +63,19 @@ inline std::string loggable(std::string_view value) {
     return out.empty() ? "-" : out;
 }
 
-/// The lines of a --secret-file, like the CLI reads them: a regular file
-/// readable or writable by others is refused; blank lines and a trailing CR
-/// are ignored. Returns an empty string or the reason (never a secret).
-inline std::string read_secret_lines(const std::string& path, std::vector<std::pair<std::size_t, std::string>>& out) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0)
-        return "--secret-file: cannot be read (" + std::error_code(errno, std::generic_category()).message() + ")";
-    if (S_ISREG(info.st_mode) && (info.st_mode & (S_IROTH | S_IWOTH)) != 0)
-        return "--secret-file: readable or writable by others; chmod o-rwx it (mode 0600 or 0640)";
+/// The secrets of a --secret-file (tools/common/secret_file.hpp: the CLI's rules).
+/// Returns an empty string or the reason (never a secret); the file's bytes are
+/// wiped once split.
+inline std::string read_secret_lines(const std::string& path, std::vector<hooksig_tools::secret_line>& out) {
+    if (std::string refused = hooksig_tools::secret_file_refusal(path); !refused.empty())
+        return "--secret-file: " + refused;
     std::ifstream in(path, std::ios::binary);
     if (!in) return "--secret-file: cannot be read";
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return "--secret-file: cannot be read";
-    std::size_t number = 0;
-    for (std::size_t pos = 0; pos < data.size();) {
-        std::size_t end = data.find('\n', pos);
-        if (end == std::string::npos) end = data.size();
-        std::string line = data.substr(pos, end - pos);
-        pos = end + 1;
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        out.emplace_back(number, std::move(line));
-    }
-    return {};
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const bool bad = in.bad();
+    if (!bad) out = hooksig_tools::secret_file_lines(data);
+    hooksig::ct::wipe(data.data(), data.size());
+    return bad ? "--secret-file: cannot be read" : std::string();
 }
 
 /// gate for one scheme type.
@@ -190,16 +176,17 @@ private:
             return {};
         }
         if (!cfg_.secret_file.empty()) {
-            std::vector<std::pair<std::size_t, std::string>> lines;
+            std::vector<hooksig_tools::secret_line> lines;
             if (std::string failed = read_secret_lines(cfg_.secret_file, lines); !failed.empty()) return failed;
-            for (auto& [number, text] : lines) {
+            std::string failed;
+            for (const auto& [number, text] : lines) {
                 hooksig::secret s;
-                std::string failed = scheme_secret(text, "--secret-file line " + std::to_string(number), s);
-                hooksig::ct::wipe(text.data(), text.size());
-                if (!failed.empty()) return failed;
+                failed = scheme_secret(text, "--secret-file line " + std::to_string(number), s);
+                if (!failed.empty()) break;
                 entries.push_back({std::move(s), {}});
             }
-            return {};
+            for (auto& line : lines) hooksig::ct::wipe(line.text.data(), line.text.size());
+            return failed;
         }
         const char* env = std::getenv("HOOKSIG_SECRET");
         if (env == nullptr || *env == '\0') return "HOOKSIG_SECRET is empty";

@@ -1,16 +1,14 @@
 // hooksig command-line tool: option parsing, input helpers, and main().
 #include "cli.hpp"
+#include "../common/secret_file.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
-
-#include <sys/stat.h>
 
 namespace hooksig::cli {
 
@@ -110,34 +108,21 @@ std::string read_file(const std::string& path, const std::string& what) {
 }
 
 namespace {
-/// The lines of a --secret-file: `-` is standard input; a regular file readable
-/// or writable by others is refused (it should be 0600 or 0640, like the keyring).
+/// The lines of a --secret-file: `-` is standard input; otherwise the rules of
+/// tools/common/secret_file.hpp (a regular file others may read or write is refused).
 std::vector<secret_text> read_secret_file(const std::string& path) {
     std::string data;
     if (path == "-") {
         data = read_stdin();
     } else {
-        struct stat info {};
-        if (::stat(path.c_str(), &info) != 0)
-            throw usage_error("--secret-file " + printable_argument(path) + ": cannot be read (" +
-                              std::error_code(errno, std::generic_category()).message() + ")");
-        if (S_ISREG(info.st_mode) && (info.st_mode & (S_IROTH | S_IWOTH)) != 0)
-            throw usage_error("--secret-file " + printable_argument(path) +
-                              ": readable or writable by others; chmod o-rwx it (mode 0600 or 0640)");
+        if (const std::string refused = hooksig_tools::secret_file_refusal(path); !refused.empty())
+            throw usage_error("--secret-file " + printable_argument(path) + ": " + refused);
         data = read_file(path, "--secret-file");
     }
     std::vector<secret_text> out;
-    std::size_t number = 0;
-    for (std::size_t pos = 0; pos < data.size();) {
-        std::size_t end = data.find('\n', pos);
-        if (end == std::string::npos) end = data.size();
-        std::string line = data.substr(pos, end - pos);
-        pos = end + 1;
-        ++number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        out.push_back({"--secret-file line " + std::to_string(number), std::move(line)});
-    }
+    for (hooksig_tools::secret_line& line : hooksig_tools::secret_file_lines(data))
+        out.push_back({"--secret-file line " + std::to_string(line.number), std::move(line.text)});
+    hooksig::ct::wipe(data.data(), data.size());
     if (out.empty()) throw usage_error("--secret-file " + printable_argument(path) + ": holds no secret");
     return out;
 }
