@@ -4,7 +4,8 @@
 # clang++, C++17/20/23 (Botan 3 builds: 20/23), through find_package of the install,
 # add_subdirectory(... SYSTEM), FetchContent (SYSTEM, from this clone) and
 # pkg-config. Each consumer binary verifies a delivery. Uses build/default (10-default.sh).
-# HOOKSIG_CONSUMER_BUILD picks another configured build dir (the Botan 3 leg).
+# HOOKSIG_CONSUMER_BUILD picks another configured build dir (the Botan 3 leg), and
+# HOOKSIG_CONSUMER_ROUTES the CMake routes (default: package subdirectory fetchcontent).
 set -euo pipefail
 build=${HOOKSIG_CONSUMER_BUILD:-build/default}
 prefix=$(mktemp -d)
@@ -16,7 +17,7 @@ standards="17 20 23"; [ "$major" = 3 ] && standards="20 23"
 botan_prefix=$(sed -n 's/^CMAKE_PREFIX_PATH:[A-Z]*=//p' "$build/CMakeCache.txt")
 strict=(-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wold-style-cast -Werror)
 read -r -a stds <<< "$standards"
-routes=(package subdirectory fetchcontent)
+read -r -a routes <<< "${HOOKSIG_CONSUMER_ROUTES:-package subdirectory fetchcontent}"
 count=0 c=0
 for cxx in g++ clang++; do
   for i in "${!stds[@]}"; do
@@ -51,4 +52,4 @@ for cxx in g++ clang++; do
   done
   c=$((c + 1))
 done
-echo "install + consumer: $count strict consumer builds (Botan $major; find_package, add_subdirectory, FetchContent, pkg-config) ok in $(( $(date +%s) - start )) s"
+echo "install + consumer: $count strict consumer builds (Botan $major; ${routes[*]}, pkg-config) ok in $(( $(date +%s) - start )) s"
