@@ -2,10 +2,10 @@
 # every target for a bounded time with its dictionary and a scratch copy of its
 # corpus. Any crash, leak, timeout, out-of-memory or sanitizer report fails the
 # step; the failing input is printed (base64) so it can be added to
-# fuzz/corpus/<target>/ as a regression case. Budget: about 6 minutes with the
+# fuzz/corpus/<target>/ as a regression case. Budget: about 3 minutes with the
 # build (HOOKSIG_FUZZ_SECONDS per target, two targets at a time).
 set -euo pipefail
-seconds=${HOOKSIG_FUZZ_SECONDS:-30}
+seconds=${HOOKSIG_FUZZ_SECONDS:-20}
 parallel=${HOOKSIG_FUZZ_PARALLEL:-2}
 
 start=$(date +%s)
