@@ -97,6 +97,19 @@ def post(port, headers, body, timeout=10):
     return int(head.split()[1]), rest
 
 
+def post_until_forwarded(up, port, keys, body, msg_id):
+    """POSTs a signed delivery from a thread and waits (up to 2 s) until `up` saw it.
+    Returns (thread, result): result["r"] is post()'s answer once the thread ends."""
+    result = {}
+    sender = threading.Thread(target=lambda: result.update(r=post(port, signed(keys, body, msg_id), body)))
+    sender.start()
+    for _ in range(100):
+        if up.count(msg_id):
+            break
+        time.sleep(0.02)
+    return sender, result
+
+
 class Upstream:
     """An upstream that reads each request and answers 200 after `delay`
     seconds, or, while `hang` is set, never answers. Counts the requests per
@@ -173,13 +186,7 @@ try:
 
     # 1. The first attempt reaches the upstream, which hangs; the receiver is killed mid-forward.
     p, port = start_receiver(args)
-    result = {}
-    sender = threading.Thread(target=lambda: result.update(r=post(port, signed(keys, body, "msg_crash"), body)))
-    sender.start()
-    for _ in range(100):
-        if up.count("msg_crash"):
-            break
-        time.sleep(0.02)
+    sender, result = post_until_forwarded(up, port, keys, body, "msg_crash")
     check("the first attempt is forwarded", up.count("msg_crash") == 1, up.seen)
     ttl = int(redis_cmd(redis_port, "TTL", key)[1:])
     check(f"while forwarding, the id is only reserved (TTL {ttl} <= {RESERVATION} s)", 0 < ttl <= RESERVATION, ttl)
@@ -234,13 +241,7 @@ try:
     # 5. A commit the store refuses (Redis killed while the upstream works): the
     #    upstream's 2xx is still answered, and the failure is logged and counted.
     up.delay = 0.5
-    result = {}
-    sender = threading.Thread(target=lambda: result.update(r=post(port, signed(keys, body, "msg_commit"), body)))
-    sender.start()
-    for _ in range(100):
-        if up.count("msg_commit"):
-            break
-        time.sleep(0.02)
+    sender, result = post_until_forwarded(up, port, keys, body, "msg_commit")
     redis.kill()
     redis.wait()
     sender.join()
