@@ -722,6 +722,7 @@ void session::on_forwarded(beast::error_code ec) {
     const std::string key_id = std::move(forward_key_id_);
     metrics& m = srv_.stats();
     const bool keep = parser_->get().keep_alive();
+    std::string reason; // why the forward failed
     if (!ec) {
         auto& upstream = upstream_response_->get();
         const unsigned status = upstream.result_int();
@@ -740,18 +741,11 @@ void session::on_forwarded(beast::error_code ec) {
             const std::string type(upstream[http::field::content_type]);
             return answer(static_cast<int>(status), std::move(upstream.body()), keep, type.empty() ? "text/plain" : type);
         }
-        const std::string reason = "upstream: HTTP " + std::to_string(status);
-        if (const std::error_code released = srv_.guard().release(id)) {
-            m.release_failed.fetch_add(1, std::memory_order_relaxed);
-            log_line("error: could not release id after a failed forward (%s): its retries are duplicates until "
-                     "its reservation runs out (%lld s)\n",
-                     released.message().c_str(), static_cast<long long>(srv_.reservation_ttl().count()));
-        }
-        m.upstream_failed.fetch_add(1, std::memory_order_relaxed);
-        log_delivery("upstream_failed", 503, key_id, reason, true);
-        return answer(503, "upstream unavailable\n", keep);
+        reason = "upstream: HTTP " + std::to_string(status);
+    } else {
+        upstream_.reset();
+        reason = "upstream: " + ec.message();
     }
-    upstream_.reset();
     if (const std::error_code released = srv_.guard().release(id)) {
         m.release_failed.fetch_add(1, std::memory_order_relaxed);
         log_line("error: could not release id after a failed forward (%s): its retries are duplicates until "
@@ -759,7 +753,7 @@ void session::on_forwarded(beast::error_code ec) {
                  released.message().c_str(), static_cast<long long>(srv_.reservation_ttl().count()));
     }
     m.upstream_failed.fetch_add(1, std::memory_order_relaxed);
-    log_delivery("upstream_failed", 503, key_id, "upstream: " + ec.message(), true);
+    log_delivery("upstream_failed", 503, key_id, reason, true);
     answer(503, "upstream unavailable\n", keep);
 }
 

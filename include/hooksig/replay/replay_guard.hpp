@@ -272,9 +272,7 @@ template <class Scheme, class Headers>
 /// succeeded, release(id) forgets it when it failed. A crash in between leaves
 /// at most the short reservation; the provider's retry after it runs out is
 /// processed. While reserved, the id is a duplicate like a committed one, so
-/// two concurrent copies are never both processed; the provider retries the
-/// attempt it saw fail, and the retry after the reservation runs out is
-/// processed.
+/// two concurrent copies are never both processed.
 ///
 /// @tparam Store see THE STORE INTERFACE above (memory_store, redis_store)
 template <class Store>
