@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from receiver_harness import check, cleanup, failures, procs, request, work
+from receiver_harness import check, cleanup, failures, procs, read_message, request, work
 from receiver_harness import signed as sign_with
 from receiver_harness import start_receiver as start_any_receiver
 
@@ -77,24 +77,12 @@ def signed(keys, body, msg_id):
 
 def post(port, headers, body, timeout=10):
     """POSTs one delivery; returns (status, body), (0, b"") when the connection died unanswered."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    head = "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-    head += f"Content-Length: {len(body)}\r\n" + "".join(f"{n}: {v}\r\n" for n, v in headers) + "\r\n"
-    s.sendall(head.encode() + body)
-    data = b""
     try:
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        status, _, answer, s = request(port, "POST", "/hook", headers, body, timeout=timeout)
     except OSError:
-        pass
-    s.close()
-    if b"\r\n\r\n" not in data:
         return 0, b""
-    head, rest = data.split(b"\r\n\r\n", 1)
-    return int(head.split()[1]), rest
+    s.close()
+    return status, answer
 
 
 def post_until_forwarded(up, port, keys, body, msg_id):
@@ -139,21 +127,10 @@ class Upstream:
         buf = b""
         try:
             while True:
-                while b"\r\n\r\n" not in buf:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    buf += chunk
-                head, buf = buf.split(b"\r\n\r\n", 1)
-                fields = {k.strip().lower(): v.strip() for k, v in
-                          (l.split(":", 1) for l in head.decode("latin-1").split("\r\n")[1:] if ":" in l)}
-                length = int(fields.get("content-length", "0"))
-                while len(buf) < length:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        return
-                    buf += chunk
-                buf = buf[length:]
+                message = read_message(conn, buf)
+                if message is None:
+                    return
+                _, fields, _, buf = message
                 with self.lock:
                     msg = fields.get("webhook-id", "")
                     self.seen[msg] = self.seen.get(msg, 0) + 1

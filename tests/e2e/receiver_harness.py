@@ -62,25 +62,34 @@ def request(port, method, path, headers=(), body=b"", sock=None, keep=False, tim
     return read_response(s) + (s,)
 
 
-def read_response(s):
-    """Reads one HTTP response from `s`: (status, headers, body); (0, {}, b"") if it closed first."""
-    data = b""
-    while b"\r\n\r\n" not in data:
+def read_message(s, buf=b""):
+    """Reads one HTTP/1.1 message (request or response) from `s`, after the bytes
+    already in `buf`: (start line, lower-cased headers, body, bytes after it), or
+    None when the peer closed before the whole message arrived."""
+    while b"\r\n\r\n" not in buf:
         chunk = s.recv(65536)
         if not chunk:
-            return (0, {}, b"")
-        data += chunk
-    head, rest = data.split(b"\r\n\r\n", 1)
+            return None
+        buf += chunk
+    head, rest = buf.split(b"\r\n\r\n", 1)
     lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    hdrs = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
-    length = int(hdrs.get("content-length", "0"))
+    fields = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:] if ":" in l)}
+    length = int(fields.get("content-length", "0"))
     while len(rest) < length:
         chunk = s.recv(65536)
         if not chunk:
-            break
+            return None
         rest += chunk
-    return status, hdrs, rest[:length]
+    return lines[0], fields, rest[:length], rest[length:]
+
+
+def read_response(s):
+    """Reads one HTTP response from `s`: (status, headers, body); (0, {}, b"") if it closed first."""
+    message = read_message(s)
+    if message is None:
+        return (0, {}, b"")
+    start, fields, body, _ = message
+    return int(start.split()[1]), fields, body
 
 
 def cleanup():
