@@ -41,8 +41,8 @@ void check_common(const hooksig::secret& s, std::string_view text) {
     else HOOKSIG_FUZZ_CHECK(tail.empty());
 }
 
-void check_ed25519_parse(std::string_view text, const hooksig::secret& s, std::error_code ec) {
-    const bool secret_key = text.substr(0, 5) == hooksig::ed25519_secret_prefix;
+/// `s` and `ec` as parse gave them for `whsk_` (secret_key) or `whpk_` text.
+void check_ed25519_parse(const hooksig::secret& s, std::error_code ec, bool secret_key) {
     if (ec) {
         HOOKSIG_FUZZ_CHECK(s.empty());
         HOOKSIG_FUZZ_CHECK(ec == hooksig::errc::invalid_secret_encoding || ec == hooksig::errc::invalid_secret_length ||
@@ -58,8 +58,9 @@ void check_ed25519_parse(std::string_view text, const hooksig::secret& s, std::e
 void check_parse(std::string_view text) {
     hooksig::secret s;
     const std::error_code ec = hooksig::secret::parse(text, s);
-    if (text.substr(0, 5) == hooksig::ed25519_secret_prefix || text.substr(0, 5) == hooksig::ed25519_public_prefix)
-        return check_ed25519_parse(text, s, ec);
+    const std::string_view prefix = text.substr(0, hooksig::ed25519_secret_prefix.size());
+    if (prefix == hooksig::ed25519_secret_prefix || prefix == hooksig::ed25519_public_prefix)
+        return check_ed25519_parse(s, ec, prefix == hooksig::ed25519_secret_prefix);
     // Reference: strip the prefix, reject any other underscore prefix, decode with Botan
     // and insist on canonical text (re-encoding gives the same characters).
     std::string_view b64 = text;
